@@ -13,8 +13,9 @@ Nodes (key = id from :mod:`graph.ids`; attribute ``type`` says which kind)
     ``type="claim"``: text (clean sentence), exact (source text of the span), source,
     start, end, section, heading, timestamp (seconds or ``None``), modality, speaker
     (actor id or ``None``), mentions (list of dicts: actor, text, start, end, how).
-    ``type="quantity"``: claim, text, start, end, unit, value, min_value, max_value,
-    qualifier, subject.
+    ``type="quantity"``: a figure as one source states it -- claim (the first claim
+    stating it), claims (every claim stating it, sorted), text, start, end (of the
+    first statement), unit, value, min_value, max_value, qualifier, subject.
 
 Edges (key says which kind)
     claim -> source, key ``"derivedFrom"``.
@@ -122,12 +123,14 @@ def assemble(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
         if c.speaker_id:
             graph.add_edge(c.id, c.speaker_id, key="attributedTo")
         for q in sorted(c.quantities, key=lambda q: (q.start, q.end)):
-            qid = quantity_id(c.id, q.start, q.end)
-            graph.add_node(
-                qid, type="quantity", claim=c.id, text=q.text, start=q.start, end=q.end,
-                unit=q.unit, value=q.value, min_value=q.min_value, max_value=q.max_value,
-                qualifier=q.qualifier, subject=q.subject,
-            )
+            qid = quantity_id(c.source_id, q.unit, q.value, q.min_value, q.max_value)
+            if qid not in graph:
+                graph.add_node(
+                    qid, type="quantity", claim=c.id, claims=[], text=q.text, start=q.start,
+                    end=q.end, unit=q.unit, value=q.value, min_value=q.min_value,
+                    max_value=q.max_value, qualifier=q.qualifier, subject=q.subject,
+                )
+            graph.nodes[qid]["claims"].append(c.id)
             graph.add_edge(c.id, qid, key="states")
 
     source_of = {c.id: c.source_id for c in claims}

@@ -63,9 +63,14 @@ def claim_id(source: str, start: int, end: int) -> str:
     return "claim/" + digest(source, start, end)
 
 
-def quantity_id(claim: str, start: int, end: int) -> str:
-    """Return the id of the quantity spanning ``start:end`` within ``claim``."""
-    return "quantity/" + digest(claim, start, end)
+def quantity_id(source: str, unit: str, value: object, low: object, high: object) -> str:
+    """Return the id of a figure as one source states it.
+
+    A source that restates the same figure with the same unit (a caption repeating
+    the body, say) states one quantity, so the id depends on the figure, not on
+    where it is written.
+    """
+    return "quantity/" + digest(source, unit, value, low, high)
 
 
 def relation_id(subject: str, predicate: str, obj: str) -> str:

@@ -1,0 +1,192 @@
+"""Benchmark whole builds against bare spaCy parsing of the same texts.
+
+For each corpus size it generates documents (``bench.generate``), then measures:
+
+* ``build``: ``claimgraph build`` end to end in a fresh process (read, extract,
+  assemble, RDF, SHACL validation, every export, HTML), cold cache;
+* ``rebuild``: the same command again on the unchanged corpus (warm cache);
+* ``spacy``: bare ``nlp.pipe`` over the very segment texts the build parses, same
+  components, same number of processes -- the ceiling the build is measured against.
+
+It reports documents/s, words/s, the ratio build/spacy throughput, peak memory of the
+whole process tree (sampled from /proc) and the size of every export, and writes
+``bench/results.md`` with the machine described.
+
+    python -m bench.run --sizes 100 1000 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+def machine() -> str:
+    """Describe this machine: CPU model, cores, memory, Python."""
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return (f"{cpu}, {os.cpu_count()} cores, {mem_kb / 2**20:.0f} GiB RAM, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory in bytes of ``root`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry.name), int(fields.get("PPid", "0").strip())
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run ``cmd``; return wall seconds, peak tree RSS in bytes and its output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=ROOT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-2000:]}")
+    return elapsed, peak, output
+
+
+SPACY_BASELINE = """
+import sys, time
+from pathlib import Path
+from graph.ingest import discover, read_document
+from graph.nlp import load_nlp
+from graph.model import SectionKind
+workers = int(sys.argv[2])
+files, _ = discover([Path(sys.argv[1])])
+skip = {SectionKind.HEADING, SectionKind.BYLINE}
+texts = [s.text for f in files for s in read_document(f).segments if s.section not in skip]
+nlp = load_nlp()
+start = time.perf_counter()
+for _ in nlp.pipe(texts, n_process=workers, batch_size=64):
+    pass
+print(time.perf_counter() - start, sum(len(t.split()) for t in texts))
+"""
+
+
+def bench_size(n: int, workers: int, work: Path) -> dict:
+    """Measure one corpus size; return a row of results."""
+    corpus = work / f"corpus-{n}"
+    generate(n, corpus)
+    out, cache = work / f"out-{n}", work / f"cache-{n}"
+    claimgraph = [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out),
+                  "--workers", str(workers), "--cache-dir", str(cache), "--quiet"]
+    cold, cold_peak, _ = run_measured(claimgraph)
+    warm, warm_peak, _ = run_measured(claimgraph)
+    spacy_wall, spacy_peak, output = run_measured(
+        [sys.executable, "-c", SPACY_BASELINE, str(corpus), str(workers)])
+    parse_seconds, words = output.strip().splitlines()[-1].split()
+    sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
+    return {
+        "n": n, "workers": workers, "words": int(words), "build_s": cold, "rebuild_s": warm,
+        "spacy_s": float(parse_seconds), "spacy_wall_s": spacy_wall, "build_peak": cold_peak,
+        "rebuild_peak": warm_peak, "spacy_peak": spacy_peak, "sizes": sizes,
+    }
+
+
+def report(rows: list[dict]) -> str:
+    """Format results as the markdown written to bench/results.md."""
+    lines = [
+        "# Build throughput against bare spaCy",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "Corpus: `bench/generate.py` (half timestamped markdown notes, half news articles",
+        "with captions, quotes and comments). `build` is `claimgraph build` end to end in a",
+        "fresh process with a cold cache (reading, extraction, graph, RDF, SHACL validation,",
+        "all exports, HTML); `rebuild` is the same command on the unchanged corpus; `spacy` is",
+        "bare `nlp.pipe` over the same segment texts with the same processes (model load",
+        "excluded). Ratio = build throughput / spacy throughput (goal >= 0.8). Peak memory is",
+        "the whole process tree, sampled every 0.2 s.",
+        "",
+        "| docs | workers | words | build s | docs/s | words/s | spacy s | ratio |"
+        " rebuild s | rebuild/build | peak MB build | peak MB spacy |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']} | {r['workers']} | {r['words']} | {r['build_s']:.1f} | "
+            f"{r['n'] / r['build_s']:.1f} | {r['words'] / r['build_s']:.0f} | "
+            f"{r['spacy_s']:.1f} | {r['spacy_s'] / r['build_s']:.2f} | {r['rebuild_s']:.1f} | "
+            f"{r['rebuild_s'] / r['build_s']:.1%} | {r['build_peak'] / 2**20:.0f} | "
+            f"{r['spacy_peak'] / 2**20:.0f} |"
+        )
+    lines += ["", "Export sizes (bytes):", ""]
+    names = sorted({name for r in rows for name in r["sizes"]})
+    lines.append("| file | " + " | ".join(f"{r['n']} docs" for r in rows) + " |")
+    lines.append("|---|" + "---:|" * len(rows))
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(str(r["sizes"].get(name, "")) for r in rows)
+                     + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Command line: ``python -m bench.run [--sizes N ...] [--workers W]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cg-bench-") as tmp:
+        for n in args.sizes:
+            row = bench_size(n, args.workers, Path(tmp))
+            print(f"{n} docs: build {row['build_s']:.1f}s, spacy {row['spacy_s']:.1f}s, "
+                  f"rebuild {row['rebuild_s']:.1f}s, peak {row['build_peak'] / 2**20:.0f} MB",
+                  flush=True)
+            rows.append(row)
+    args.out.write_text(report(rows), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
