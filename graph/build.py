@@ -128,6 +128,17 @@ def extract_all(
     return [r for r in results if r is not None], cached
 
 
+STAGING_PREFIX = ".staging-"
+"""Exports are written into a hidden staging folder inside --out, then renamed into place."""
+
+
+def remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders that a killed build left behind in ``out_dir``."""
+    for stale in out_dir.glob(STAGING_PREFIX + "*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def publish(staging: Path, out_dir: Path) -> dict[str, Path]:
     """Move every file from ``staging`` into ``out_dir``, each by an atomic rename."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -185,7 +196,8 @@ def build(
         )
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    remove_stale_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         write_exports(graph, staging, dataset=dataset)
         if html:
