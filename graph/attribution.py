@@ -1,0 +1,241 @@
+"""Find who says each sentence: the speaker a claim is attributed to.
+
+A sentence names its own speaker through a speech verb outside quotation marks ("X
+said", "said X", "as X reported", "X acknowledged"; verbs in ``data/speech.yaml``) or
+"according to X". The speaker is the verb's subject when it is an actor, a person
+pronoun ("he said": the last named person speaker), or a phrase naming a state
+institution ("the Ukrainian air force said"). Within one paragraph, quoted sentences
+with no attribution of their own take the paragraph's speaker; a paragraph that is
+only a quotation with no attribution continues the previous paragraph's speaker.
+
+Examples
+--------
+>>> quoted_ranges('"Yes," he said. "No."', ('"',))
+[(0, 6), (16, 21)]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from graph.errors import ClaimgraphError
+from graph.mentions import ActorBook, ActorVocab, institution_actor, load_actor_vocab
+from graph.model import ActorKind
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SPEECH_PATH = DATA / "speech.yaml"
+
+
+@dataclass(frozen=True)
+class SpeechVocab:
+    """Speech verbs, "according to" phrases and quotation marks."""
+
+    verbs: frozenset[str]
+    according_to: tuple[tuple[str, ...], ...]
+    quotes: tuple[str, ...]
+
+
+@functools.cache
+def load_speech_vocab(path: Path = SPEECH_PATH) -> SpeechVocab:
+    """Load ``data/speech.yaml``.
+
+    >>> "say" in load_speech_vocab().verbs
+    True
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ClaimgraphError(f"{path}: cannot read speech vocabulary: {exc}") from None
+    return SpeechVocab(
+        verbs=frozenset(raw["verbs"]),
+        according_to=tuple(tuple(p) for p in raw["according_to"]),
+        quotes=tuple(raw["quotes"]),
+    )
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The speaker of one sentence and how it was found.
+
+    ``mention`` is the token range ``(start, end)`` of a phrase that named a new
+    actor (an institution) while finding the speaker, else ``None``.
+    """
+
+    speaker_id: str | None
+    how: str
+    mention: tuple[int, int] | None = None
+
+
+NO_SPEAKER = Attribution(None, "no speaker")
+
+
+def quoted_ranges(text: str, quotes: Sequence[str]) -> list[tuple[int, int]]:
+    """Return the ``[start, end)`` character ranges of ``text`` inside quotation marks.
+
+    Straight quotes pair up in order; an unclosed quotation runs to the end.
+    """
+    ranges = []
+    start = None
+    for i, ch in enumerate(text):
+        if ch not in quotes:
+            continue
+        if start is None:
+            start = i
+        else:
+            ranges.append((start, i + 1))
+            start = None
+    if start is not None:
+        ranges.append((start, len(text)))
+    return ranges
+
+
+def _inside(ranges: Sequence[tuple[int, int]], offset: int) -> bool:
+    return any(s <= offset < e for s, e in ranges)
+
+
+def _quoted(sent: Span, ranges: Sequence[tuple[int, int]]) -> bool:
+    words = [t for t in sent if t.is_alpha]
+    if not words:
+        return False
+    return sum(_inside(ranges, t.idx) for t in words) * 2 > len(words)
+
+
+class SpeakerFinder:
+    """Attribute the sentences of a document's paragraphs, in reading order.
+
+    Parameters
+    ----------
+    book
+        The document's actors; institution speakers are added to it.
+    speech, vocab
+        Vocabularies (default: ``data/speech.yaml`` and ``data/actors.yaml``).
+    """
+
+    def __init__(self, book: ActorBook, speech: SpeechVocab | None = None,
+                 vocab: ActorVocab | None = None) -> None:
+        self.book = book
+        self.speech = speech or load_speech_vocab()
+        self.vocab = vocab or load_actor_vocab()
+        self.last_person: str | None = None
+        self.previous: str | None = None
+
+    def paragraph(self, doc: Doc, token_actors: Mapping[int, str]) -> list[Attribution]:
+        """Return one :class:`Attribution` per sentence of ``doc`` (one paragraph)."""
+        ranges = quoted_ranges(doc.text, self.speech.quotes)
+        sents = list(doc.sents)
+        own = [self.sentence(s, token_actors, ranges) for s in sents]
+        quoted = [_quoted(s, ranges) for s in sents]
+        named = [a for a in own if a.speaker_id]
+        para_speaker = named[0].speaker_id if named else None
+        out = []
+        for attribution, is_quote in zip(own, quoted, strict=True):
+            if attribution.speaker_id:
+                out.append(attribution)
+            elif is_quote and para_speaker:
+                out.append(Attribution(para_speaker, "quotation in the speaker's paragraph"))
+            elif is_quote and all(quoted) and self.previous:
+                out.append(Attribution(self.previous, "quotation continuing previous paragraph"))
+            else:
+                out.append(NO_SPEAKER)
+        if para_speaker:
+            self.previous = para_speaker
+        elif not (all(quoted) and self.previous):
+            self.previous = None
+        return out
+
+    def sentence(self, sent: Span, token_actors: Mapping[int, str],
+                 ranges: Sequence[tuple[int, int]] = ()) -> Attribution:
+        """Return the speaker a sentence names itself, or :data:`NO_SPEAKER`."""
+        for t in sent:
+            if _inside(ranges, t.idx):
+                continue
+            if t.pos_ in ("VERB", "AUX") and (
+                t.lemma_.lower() in self.speech.verbs or t.lower_ in self.speech.verbs
+            ) and not any(c.dep_ == "neg" for c in t.children):  # "has not commented"
+                found = self._subject_speaker(t, token_actors) or self._preceding_speaker(
+                    t, token_actors
+                )
+                if found:
+                    return found
+            found = self._according_to(t, token_actors)
+            if found:
+                return found
+        return NO_SPEAKER
+
+    def _according_to(self, t: Token, token_actors: Mapping[int, str]) -> Attribution | None:
+        doc = t.doc
+        for phrase in self.speech.according_to:
+            end = t.i + len(phrase)
+            if end > len(doc) or tuple(w.lower_ for w in doc[t.i:end]) != phrase:
+                continue
+            for w in doc[end - 1].subtree:
+                if w.i >= end and w.dep_ == "pobj":
+                    found = self._actor(w, token_actors)
+                    if found:
+                        return Attribution(found[0], "according to " + doc[end:w.i + 1].text,
+                                           found[1])
+        return None
+
+    def _subject_speaker(self, verb: Token, token_actors: Mapping[int, str]
+                         ) -> Attribution | None:
+        for child in verb.children:
+            # "X said"; a passive subject speaks only in "as X reported" parses.
+            passive_ok = child.dep_ == "nsubjpass" and verb.lemma_ == "report"
+            if child.dep_ != "nsubj" and not passive_ok:
+                continue
+            low = child.lower_
+            if low in self.vocab.person_pronouns:
+                if self.last_person:
+                    return Attribution(self.last_person, f"'{child.text} {verb.text}': "
+                                       "last named person speaker")
+                return None
+            found = self._actor(child, token_actors)
+            if found:
+                aid, mention = found
+                if self.book.kind(aid) == ActorKind.PERSON:
+                    self.last_person = aid
+                return Attribution(aid, f"subject of speech verb '{verb.text}'", mention)
+        return None
+
+    def _preceding_speaker(self, verb: Token, token_actors: Mapping[int, str]
+                           ) -> Attribution | None:
+        """A speech verb the parser left without subject: "..., X, the minister, said".
+
+        The speaker is the actor right before the verb, with only its apposition and
+        punctuation in between.
+        """
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return None
+        doc = verb.doc
+        i = verb.i - 1
+        while i >= 0 and doc[i].is_punct:
+            i -= 1
+        for j in range(i, -1, -1):
+            aid = token_actors.get(j)
+            if aid is None:
+                continue
+            head = doc[j]
+            between = doc[j + 1:verb.i]
+            inside = {t.i for t in head.subtree}
+            if all(t.i in inside or t.is_punct or token_actors.get(t.i) == aid
+                   for t in between):
+                if self.book.kind(aid) == ActorKind.PERSON:
+                    self.last_person = aid
+                return Attribution(aid, f"actor and apposition before '{verb.text}'")
+        return None
+
+    def _actor(self, head: Token, token_actors: Mapping[int, str]
+               ) -> tuple[str, tuple[int, int] | None] | None:
+        aid = token_actors.get(head.i)
+        if aid:
+            return aid, None
+        made = institution_actor(head, token_actors, self.book, self.vocab)
+        if made:
+            return made[0], (made[1], made[2])
+        return None

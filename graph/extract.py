@@ -1,0 +1,321 @@
+"""Extraction: turn one read :class:`~graph.model.Document` into an Extraction.
+
+Every segment's clean text goes through ``nlp.pipe`` once, in order. Then, for the
+whole document: actor mentions (:mod:`graph.mentions`), speakers
+(:mod:`graph.attribution`), and per sentence of a TITLE, BODY, CAPTION or COMMENT
+segment one claim with its source offsets, timestamp, mentions, quantities
+(:mod:`graph.quantities`), modality (:mod:`graph.modality`) and relations
+(:mod:`graph.relations`). The publisher, author and channel of each source and the
+photo credits in ``Document.metadata["credits"]`` are actors too.
+
+:func:`analyse_document` also keeps how each decision was made, for
+:mod:`graph.explain`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from graph.attribution import NO_SPEAKER, Attribution, SpeakerFinder, load_speech_vocab
+from graph.errors import ClaimgraphError
+from graph.gazetteer import load_gazetteer
+from graph.ids import claim_id
+from graph.mentions import (
+    ActorBook,
+    MentionFinder,
+    TokenMention,
+    name_kind,
+    pronoun_actors,
+    sentence_subject,
+)
+from graph.modality import ModalityResult, classify
+from graph.model import (
+    ActorKind,
+    Claim,
+    Document,
+    Extraction,
+    Mention,
+    Quantity,
+    Relation,
+    SectionKind,
+    Segment,
+)
+
+try:
+    from graph.quantities import find_quantities
+except ModuleNotFoundError as exc:  # built by another stage; optional until it lands
+    if exc.name != "graph.quantities":
+        raise
+    find_quantities = None
+
+try:
+    from graph.relations import RelationContext, find_relations
+except ModuleNotFoundError as exc:
+    if exc.name != "graph.relations":
+        raise
+    RelationContext = find_relations = None
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+CLAIMS_PATH = DATA / "claims.yaml"
+
+CLAIM_SECTIONS = frozenset(
+    {SectionKind.TITLE, SectionKind.BODY, SectionKind.CAPTION, SectionKind.COMMENT}
+)
+"""Sections whose sentences are claims (never headings or bylines)."""
+
+
+@dataclass(frozen=True)
+class SentenceReport:
+    """One claim and how its parts were found (for :mod:`graph.explain`)."""
+
+    claim: Claim
+    modality_cue: str
+    speaker_how: str
+    relations: tuple[Relation, ...]
+
+
+@functools.cache
+def load_boilerplate(path: Path = CLAIMS_PATH) -> tuple[re.Pattern, ...]:
+    """Load the patterns of sentences that are page furniture, not claims.
+
+    >>> any(p.match("Reply") for p in load_boilerplate())
+    True
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ClaimgraphError(f"{path}: cannot read claim vocabulary: {exc}") from None
+    return tuple(re.compile(p, re.IGNORECASE) for p in raw["boilerplate"])
+
+
+def is_boilerplate(text: str) -> bool:
+    """True if a sentence carries no claim (page furniture, or no words at all).
+
+    >>> is_boilerplate("5 Comment(s)"), is_boilerplate("Russia left.")
+    (True, False)
+    """
+    text = text.strip()
+    if not any(ch.isalpha() for ch in text):
+        return True
+    return any(p.match(text) for p in load_boilerplate())
+
+
+@functools.lru_cache(maxsize=4)
+def _finder(nlp: Language) -> MentionFinder:
+    return MentionFinder(nlp, load_gazetteer(), speech_verbs=load_speech_vocab().verbs)
+
+
+def source_offsets(segment: Segment, start: int, end: int) -> tuple[int, int]:
+    """Map a clean-text range of ``segment`` to a source range (end exclusive).
+
+    >>> from graph.model import OffsetMap
+    >>> seg = Segment("ab cd", OffsetMap(((0, 10), (3, 20))), SectionKind.BODY, "s")
+    >>> source_offsets(seg, 3, 5)
+    (20, 22)
+    """
+    return segment.offsets.to_source(start), segment.offsets.to_source(end - 1) + 1
+
+
+def _register_sources(doc: Document, book: ActorBook, nlp: Language) -> dict[str, str]:
+    """Register publishers, authors, channels and credits; return role -> actor id."""
+    gaz = load_gazetteer()
+    found: dict[str, str] = {}
+
+    def add(name: str | None, kind: ActorKind) -> str | None:
+        if not name or not name.strip():
+            return None
+        entry = gaz.lookup(name)
+        return book.add_entry(entry) if entry else book.add(name.strip(), kind)
+
+    for source in doc.sources:
+        for role, name, kind in (
+            ("publisher", source.publisher, ActorKind.ORGANIZATION),
+            ("author", source.author, ActorKind.PERSON),
+            ("channel", source.channel, ActorKind.ORGANIZATION),
+        ):
+            aid = add(name, kind)
+            if aid:
+                found.setdefault(role, aid)
+                found.setdefault(f"{role}:{source.id}", aid)
+    for i, name in enumerate(doc.metadata.get("credits") or ()):
+        aid = add(name, name_kind(name, nlp))
+        if aid:
+            found[f"credit:{i}"] = aid
+    return found
+
+
+def _token_actors(mentions: Sequence[TokenMention]) -> dict[int, str]:
+    return {i: m.actor_id for m in mentions for i in range(m.start, m.end)}
+
+
+def _claim_mentions(sent: Span, mentions: Sequence[TokenMention], segment: Segment,
+                    extra: Attribution) -> tuple[Mention, ...]:
+    doc = sent.doc
+    out = []
+    for m in mentions:
+        if sent.start <= m.start and m.end <= sent.end:
+            span = doc[m.start:m.end]
+            start, end = source_offsets(segment, span.start_char, span.end_char)
+            out.append(Mention(m.actor_id, span.text, start, end, m.how))
+    if extra.mention and extra.speaker_id:
+        span = doc[extra.mention[0]:extra.mention[1]]
+        start, end = source_offsets(segment, span.start_char, span.end_char)
+        out.append(Mention(extra.speaker_id, span.text, start, end, "institution phrase"))
+    return tuple(out)
+
+
+def _quantities(sent: Span, segment: Segment) -> tuple[Quantity, ...]:
+    if find_quantities is None:
+        return ()
+    out = []
+    for q in find_quantities(sent):
+        start, end = source_offsets(segment, q.start, q.end)
+        out.append(Quantity(
+            text=q.text, start=start, end=end, unit=q.unit, value=q.value,
+            min_value=q.min_value, max_value=q.max_value, qualifier=q.qualifier,
+            subject=q.subject,
+        ))
+    return tuple(out)
+
+
+def _timestamp(doc: Document, start: int, end: int) -> int | None:
+    for marker in doc.timestamps:
+        if start <= marker.start < end + 2:
+            return marker.seconds
+    return None
+
+
+def _relations(sent: Span, token_actors: Mapping[int, str], context: object,
+               cid: str) -> tuple[Relation, ...]:
+    if find_relations is None or context is None:
+        return ()
+    return tuple(
+        Relation(h.subject_id, h.predicate, h.object_id, cid, h.rule, h.confidence)
+        for h in find_relations(sent, token_actors, context)
+    )
+
+
+def analyse_document(doc: Document, nlp: Language
+                     ) -> tuple[Extraction, tuple[SentenceReport, ...]]:
+    """Extract ``doc`` and keep, per claim, how its modality and speaker were found.
+
+    Parameters
+    ----------
+    doc
+        A document as read by :mod:`graph.ingest`.
+    nlp
+        The pipeline from :func:`graph.nlp.load_nlp`.
+
+    Returns
+    -------
+    tuple
+        The :class:`~graph.model.Extraction` and one :class:`SentenceReport` per claim.
+    """
+    segments = [s for s in doc.segments if s.section in CLAIM_SECTIONS]
+    docs: list[Doc] = list(nlp.pipe(s.text for s in segments))
+    book = ActorBook()
+    roles = _register_sources(doc, book, nlp)
+    finder = _finder(nlp)
+    mentions = finder.find(docs, book, [s.section == SectionKind.TITLE for s in segments])
+    actor_maps = [_token_actors(ms) for ms in mentions]
+
+    channel = roles.get("channel")
+    speakers = SpeakerFinder(book)
+    attributions: list[list[Attribution]] = []
+    for segment, sdoc, ta in zip(segments, docs, actor_maps, strict=True):
+        if segment.section == SectionKind.COMMENT:
+            attributions.append([NO_SPEAKER] * len(list(sdoc.sents)))
+        else:
+            attributions.append(speakers.paragraph(sdoc, ta))
+
+    context = None
+    if RelationContext is not None:
+        context = RelationContext(kinds=book.kinds(), country_of=dict(book.country_of),
+                                  default_origin=book.origin)
+    speech_verbs = load_speech_vocab().verbs
+    reports: list[SentenceReport] = []
+    used: set[str] = set(roles.values())
+    previous_subject: str | None = None
+    last_person: str | None = None
+    for segment, sdoc, ms, ta, attrs in zip(
+        segments, docs, mentions, actor_maps, attributions, strict=True
+    ):
+        for sent, attribution in zip(sdoc.sents, attrs, strict=True):
+            text = sent.text.strip()
+            if is_boilerplate(text):
+                continue
+            lead = len(sent.text) - len(sent.text.lstrip())
+            start, end = source_offsets(
+                segment, sent.start_char + lead, sent.start_char + lead + len(text)
+            )
+            speaker, how = attribution.speaker_id, attribution.how
+            if segment.section == SectionKind.COMMENT:
+                speaker, how = None, "reader comment: no speaker"
+            elif speaker is None and channel and doc.source.channel:
+                speaker, how = channel, "the source's channel"
+            cid = claim_id(segment.source_id, start, end)
+            sent_actors = dict(ta)
+            if attribution.mention and attribution.speaker_id:
+                for i in range(*attribution.mention):
+                    sent_actors[i] = attribution.speaker_id
+            persons = [sent_actors[t.i] for t in sent if t.i in sent_actors
+                       and book.kind(sent_actors[t.i]) == ActorKind.PERSON]
+            sent_actors.update(pronoun_actors(
+                sent, sent_actors, book, previous_subject,
+                speakers.last_person or last_person or (persons[0] if persons else None),
+            ))
+            mood: ModalityResult = classify(
+                sent, reported=speaker is not None and speaker != channel,
+                reported_cue=f"speaker ({how})", speech_verbs=speech_verbs,
+            )
+            claim_mentions = _claim_mentions(sent, ms, segment, attribution)
+            claim = Claim(
+                id=cid, source_id=segment.source_id, text=text, start=start, end=end,
+                section=segment.section, modality=mood.value, heading=segment.heading,
+                timestamp=_timestamp(doc, start, end), speaker_id=speaker,
+                mentions=claim_mentions, quantities=_quantities(sent, segment),
+            )
+            relations = _relations(sent, sent_actors, context, cid)
+            reports.append(SentenceReport(claim, mood.cue, how, relations))
+            used.update(m.actor_id for m in claim_mentions)
+            if speaker:
+                used.add(speaker)
+            for r in relations:
+                used.update((r.subject_id, r.object_id))
+            previous_subject = sentence_subject(sent, sent_actors, book) or previous_subject
+            if persons:
+                last_person = persons[-1]
+    extraction = Extraction(
+        document=doc,
+        actors=book.actors(used),
+        claims=tuple(r.claim for r in reports),
+        relations=tuple(r for rep in reports for r in rep.relations),
+    )
+    return extraction, tuple(reports)
+
+
+def extract_document(doc: Document, nlp: Language) -> Extraction:
+    """Extract the actors, claims and relations of one document.
+
+    Parameters
+    ----------
+    doc
+        A document as read by :mod:`graph.ingest`.
+    nlp
+        The pipeline from :func:`graph.nlp.load_nlp`.
+
+    Returns
+    -------
+    Extraction
+        Actors (gazetteer entries keep their canonical name, QID and ISO code),
+        one claim per sentence of the claim-bearing segments, and relations.
+    """
+    return analyse_document(doc, nlp)[0]

@@ -1,0 +1,67 @@
+"""Behaviour of graph.attribution on paragraphs parsed by the real pipeline."""
+
+from __future__ import annotations
+
+from graph.attribution import SpeakerFinder, quoted_ranges
+from graph.mentions import ActorBook, MentionFinder
+
+
+def _attribute(nlp, *paragraphs):
+    book = ActorBook()
+    finder = MentionFinder(nlp, speech_verbs={"say"})
+    docs = [nlp(p) for p in paragraphs]
+    mentions = finder.find(docs, book)
+    speakers = SpeakerFinder(book)
+    out = []
+    for doc, ms in zip(docs, mentions, strict=True):
+        ta = {i: m.actor_id for m in ms for i in range(m.start, m.end)}
+        out.append([a.speaker_id for a in speakers.paragraph(doc, ta)])
+    return out
+
+
+def test_speaker_finder_takes_subject_of_speech_verb(nlp):
+    assert _attribute(nlp, '"All the brains have left," said Nadezhda Balovsyak.') == [
+        ["actor/nadezhda-balovsyak"]]
+
+
+def test_speaker_finder_reads_according_to(nlp):
+    assert _attribute(nlp, "According to Kommersant, chips fail often.") == [
+        ["actor/kommersant"]]
+
+
+def test_speaker_finder_pronoun_takes_last_named_speaker(nlp):
+    got = _attribute(nlp, "Oleksiy Hetman said the war goes on.",
+                     '"They need to buy everything," he said.')
+    assert got[1] == ["actor/oleksiy-hetman"]
+
+
+def test_speaker_finder_quotes_take_paragraph_speaker(nlp):
+    got = _attribute(nlp, '"The components are good," Hetman said. "Chinese ones are worse."')
+    assert got == [["actor/hetman", "actor/hetman"]]
+
+
+def test_speaker_finder_quote_only_paragraph_continues_previous_speaker(nlp):
+    got = _attribute(nlp, '"The components are good," Oleksiy Hetman said.',
+                     '"Chinese ones are worse."', "Russia has launched drones.")
+    assert got == [["actor/oleksiy-hetman"], ["actor/oleksiy-hetman"], [None]]
+
+
+def test_speaker_finder_ignores_speech_verbs_inside_quotes(nlp):
+    got = _attribute(nlp, "Russia launched drones at night.",
+                     '"Russia said nothing to us."')
+    assert got == [[None], [None]]
+
+
+def test_speaker_finder_skips_negated_speech_verbs(nlp):
+    assert _attribute(nlp, "Russia has not commented on the deal.") == [[None]]
+
+
+def test_speaker_finder_takes_actor_before_apposition_when_parse_has_no_subject(nlp):
+    got = _attribute(nlp, "About 100,000 IT specialists had left Russia since the invasion, "
+                          "Maksut Shadayev, the Russian minister of digital development, "
+                          "acknowledged late last year.")
+    assert got == [["actor/maksut-shadayev"]]
+
+
+def test_quoted_ranges_runs_unclosed_quote_to_the_end():
+    assert quoted_ranges('He said "yes', ('"',)) == [(8, 12)]
