@@ -178,6 +178,8 @@ class SpeakerFinder:
                 if w.i >= end and w.dep_ == "pobj":
                     found = self._actor(w, token_actors)
                     if found:
+                        if self.book.kind(found[0]) == ActorKind.PERSON:
+                            self.last_person = found[0]  # "..., according to X. She said"
                         return Attribution(found[0], "according to " + doc[end:w.i + 1].text,
                                            found[1])
         return None

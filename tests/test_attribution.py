@@ -35,6 +35,13 @@ def test_speaker_finder_pronoun_takes_last_named_speaker(nlp):
     assert got[1] == ["actor/oleksiy-hetman"]
 
 
+def test_speaker_finder_pronoun_takes_speaker_named_by_according_to(nlp):
+    got = _attribute(nlp, "Oleksiy Hetman said the war goes on.",
+                     "Kazakhstan relies on Chinese loans, according to Aida Bekova, an economist.",
+                     "She said many migrants had left.")
+    assert got[2] == ["actor/aida-bekova"]
+
+
 def test_speaker_finder_quotes_take_paragraph_speaker(nlp):
     got = _attribute(nlp, '"The components are good," Hetman said. "Chinese ones are worse."')
     assert got == [["actor/hetman", "actor/hetman"]]
