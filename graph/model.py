@@ -83,11 +83,15 @@ class OffsetMap:
     """
 
     anchors: tuple[tuple[int, int], ...]
+    _keys: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # Kept once so that mapping many offsets stays O(log n) each.
+        object.__setattr__(self, "_keys", tuple(a[0] for a in self.anchors))
 
     def to_source(self, clean_offset: int) -> int:
         """Return the source offset for ``clean_offset``."""
-        keys = [a[0] for a in self.anchors]
-        i = max(0, bisect.bisect_right(keys, clean_offset) - 1)
+        i = max(0, bisect.bisect_right(self._keys, clean_offset) - 1)
         clean, source = self.anchors[i]
         return source + (clean_offset - clean)
 
