@@ -1,0 +1,324 @@
+"""Write every export of the claim graph, each file atomically.
+
+Files written by :func:`write_exports`:
+
+``graph.ttl``
+    Turtle, the union of all named graphs in one graph (what SPARQL users and the
+    scorer read).
+``graph.trig`` / ``graph.nq``
+    The dataset with its named graphs (see :mod:`graph.rdf`).
+``graph.nt``
+    N-Triples of the union, one canonical line per triple, lines sorted.
+``graph.jsonld``
+    Compact JSON-LD of the dataset, named graphs as ``@graph`` objects, with the
+    ``@context`` of ``data/context.jsonld`` *embedded* (so the file reads on its own,
+    offline).
+``graph.graphml`` / ``graph.gexf`` / ``claims.csv`` / ``relationships.csv``
+    See :mod:`graph.tables`.
+``README.md``
+    The data card, see :mod:`graph.datacard`.
+
+RDF text is written by pyoxigraph from claimgraph's sorted quads: on a graph of
+283k triples it writes Turtle in 0.2 s where rdflib takes about 290 s (TriG 0.05 s
+against 89 s), and the output is byte-identical for the same input order. Each file
+goes to a temporary file in the output folder first and is then ``os.replace``-d
+into place, so a crash midway leaves the previous file intact.
+
+Examples
+--------
+>>> compact_iri("https://w3id.org/claimgraph/actor/russia")
+'id:actor/russia'
+>>> compact_iri("https://w3id.org/claimgraph/ontology#Actor")
+'cg:Actor'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from graph.datacard import render_datacard
+from graph.errors import ExportError
+from graph.rdf import DATA, Quad, quads
+from graph.tables import claims_csv, relationships_csv, to_gexf, to_graphml
+from graph.vocab import ID, PREFIXES
+
+CONTEXT_PATH = DATA / "context.jsonld"
+"""The published JSON-LD context (prefixes and readable term names)."""
+
+INSTANCE_PREFIXES = {
+    kind: f"{ID}{kind}/" for kind in ("actor", "claim", "graph", "quantity", "relation", "source")
+}
+"""Prefixes for instance IRIs in Turtle and TriG (``actor:russia``)."""
+
+TEXT_PREFIXES = {
+    **{p: str(ns) for p, ns in PREFIXES.items() if p != "id"},
+    **INSTANCE_PREFIXES,
+}
+"""Prefixes written in Turtle and TriG. ``id:`` is left out: pyoxigraph would have to
+escape the slash (``id:actor\\/russia``); the instance prefixes read better."""
+
+FILES = (
+    "graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.jsonld", "graph.graphml",
+    "graph.gexf", "claims.csv", "relationships.csv", "README.md",
+)
+"""Every file :func:`write_exports` writes, in the order it writes them."""
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_atomic(Path(d) / "a.txt", b"hi")
+    ...     p.read_bytes(), sorted(x.name for x in Path(d).iterdir())
+    (b'hi', ['a.txt'])
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file private (0600); give it the mode open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class _OxTerms:
+    """Converts rdflib terms to pyoxigraph terms, reusing named nodes."""
+
+    def __init__(self) -> None:
+        self.named: dict[str, ox.NamedNode] = {}
+
+    def iri(self, term: URIRef) -> ox.NamedNode:
+        node = self.named.get(term)
+        if node is None:
+            node = self.named[term] = ox.NamedNode(str(term))
+        return node
+
+    def term(self, term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+        if type(term) is Literal:
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=self.iri(term.datatype))
+            return ox.Literal(str(term))
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        raise ExportError(f"cannot export a {type(term).__name__} ({term!r}): no blank nodes")
+
+
+def to_oxigraph(items: Iterable[Quad]) -> list[ox.Quad]:
+    """Return claimgraph's quads as pyoxigraph quads, in the same order.
+
+    Raises
+    ------
+    ExportError
+        On a blank node (exports never hold one).
+    """
+    terms = _OxTerms()
+    return [ox.Quad(terms.iri(s), terms.iri(p), terms.term(o), terms.iri(g))
+            for s, p, o, g in items]
+
+
+def union_triples(data: list[ox.Quad]) -> list[ox.Triple]:
+    """Return the triples of ``data`` without graph names, unique, in order.
+
+    Every subject lives in one named graph, so sorted quads keep each subject's
+    triples together and Turtle can group them.
+    """
+    return list(dict.fromkeys(q.triple for q in data))
+
+
+def rdf_bytes(data: list[ox.Quad] | list[ox.Triple], fmt: str) -> bytes:
+    """Serialise sorted quads as ``turtle``, ``trig``, ``nquads`` or ``ntriples``.
+
+    Turtle and N-Triples hold the union of the named graphs (pass the quads, or
+    their :func:`union_triples` to save making them twice). N-Triples and N-Quads
+    lines are sorted.
+    """
+    formats = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+               "nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES}
+    if fmt not in formats:
+        raise ExportError(f"unknown RDF format {fmt!r}")
+    items = data
+    if fmt in ("turtle", "ntriples") and data and isinstance(data[0], ox.Quad):
+        items = union_triples(data)
+    if fmt in ("turtle", "trig"):
+        return _fixed_prefix_order(
+            ox.serialize(items, format=formats[fmt], prefixes=TEXT_PREFIXES)
+        )
+    lines = sorted(set(ox.serialize(items, format=formats[fmt]).splitlines()))
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _fixed_prefix_order(text: bytes) -> bytes:
+    """Rewrite the leading ``@prefix`` lines in :data:`TEXT_PREFIXES` order.
+
+    pyoxigraph keeps its prefixes in a hash map, so their order is not promised.
+    """
+    lines = text.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    header = [f"@prefix {p}: <{ns}> .".encode() for p, ns in TEXT_PREFIXES.items()]
+    if sorted(header) != sorted(lines[:n]):
+        raise ExportError("pyoxigraph wrote unexpected prefix lines")
+    return b"\n".join([*header, b"", *lines[n:]])
+
+
+def load_context() -> dict:
+    """Return the JSON-LD context object of ``data/context.jsonld``."""
+    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))["@context"]
+
+
+_PREFIX_ORDER = sorted(
+    ((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1])
+)
+
+
+def compact_iri(iri: str) -> str:
+    """Return ``iri`` as ``prefix:local`` with the longest matching prefix, if any."""
+    for prefix, ns in _PREFIX_ORDER:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _term_table(context: dict) -> dict[str, tuple[str, str | None]]:
+    """Map predicate IRI -> (term name, coerced type as a full IRI, ``@id`` or None)."""
+
+    def expand(value: str) -> str:
+        prefix, _, local = value.partition(":")
+        ns = context.get(prefix)
+        return ns + local if isinstance(ns, str) and local else value
+
+    table = {}
+    for name, spec in context.items():
+        if isinstance(spec, str):
+            if name in PREFIXES:
+                continue
+            table[expand(spec)] = (name, None)
+        else:
+            kind = spec.get("@type")
+            table[expand(spec["@id"])] = (name, kind if kind == "@id" else expand(kind))
+    return table
+
+
+def _jsonld_value(o: URIRef | Literal, coerce: str | None) -> object:
+    if type(o) is Literal:
+        if o.language:
+            return {"@value": str(o), "@language": o.language}
+        if o.datatype is None:
+            return str(o)
+        if coerce is not None and str(o.datatype) == coerce:
+            return str(o)
+        return {"@value": str(o), "@type": compact_iri(str(o.datatype))}
+    return compact_iri(str(o)) if coerce == "@id" else {"@id": compact_iri(str(o))}
+
+
+def _fits(o: URIRef | Literal, coerce: str | None) -> bool:
+    if coerce is None:
+        return type(o) is Literal and o.datatype is None and not o.language
+    if coerce == "@id":
+        return type(o) is not Literal
+    return type(o) is Literal and str(o.datatype) == coerce
+
+
+def jsonld_bytes(items: list[Quad]) -> bytes:
+    """Serialise sorted quads as compact JSON-LD with claimgraph's context embedded."""
+    context = load_context()
+    table = _term_table(context)
+    graphs: dict[URIRef, dict[URIRef, dict]] = {}
+    for s, p, o, g in items:
+        node = graphs.setdefault(g, {}).setdefault(s, {"@id": compact_iri(str(s))})
+        if p == RDF.type and type(o) is not Literal:
+            node.setdefault("@type", []).append(compact_iri(str(o)))
+            continue
+        name, coerce = table.get(str(p), (None, None))
+        if name is None or not _fits(o, coerce):
+            name, coerce = compact_iri(str(p)), None
+        node.setdefault(name, []).append(_jsonld_value(o, coerce))
+    doc = {
+        "@context": context,
+        "@graph": [
+            {"@id": compact_iri(str(g)), "@graph": list(nodes.values())}
+            for g, nodes in graphs.items()
+        ],
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def write_exports(
+    graph: nx.MultiDiGraph, out_dir: Path, items: list[Quad] | None = None
+) -> dict[str, Path]:
+    """Write every export of ``graph`` into ``out_dir``, each file atomically.
+
+    Parameters
+    ----------
+    graph
+        The claim graph built by :func:`graph.assemble.assemble`.
+    out_dir
+        Folder to write into; made if missing.
+    items
+        ``quads(graph)`` if the caller has them already (saves making them twice).
+
+    Returns
+    -------
+    dict
+        File name (see :data:`FILES`) -> path written.
+
+    Raises
+    ------
+    ExportError
+        If the graph cannot be mapped to RDF or a file cannot be written.
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExportError(f"{out_dir}: cannot make the output folder ({err})") from err
+    if items is None:
+        items = quads(graph)
+    data = to_oxigraph(items)
+    triples = union_triples(data)
+    makers = {
+        "graph.ttl": lambda: rdf_bytes(triples, "turtle"),
+        "graph.trig": lambda: rdf_bytes(data, "trig"),
+        "graph.nq": lambda: rdf_bytes(data, "nquads"),
+        "graph.nt": lambda: rdf_bytes(triples, "ntriples"),
+        "graph.jsonld": lambda: jsonld_bytes(items),
+        "graph.graphml": lambda: to_graphml(graph),
+        "graph.gexf": lambda: to_gexf(graph),
+        "claims.csv": lambda: claims_csv(graph).encode("utf-8"),
+        "relationships.csv": lambda: relationships_csv(graph).encode("utf-8"),
+        "README.md": lambda: render_datacard(graph, items).encode("utf-8"),
+    }
+    written = {}
+    for name in FILES:
+        try:
+            written[name] = write_atomic(out_dir / name, makers[name]())
+        except OSError as err:
+            raise ExportError(f"{out_dir / name}: cannot write ({err})") from err
+    return written

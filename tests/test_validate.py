@@ -1,0 +1,200 @@
+"""Tests of graph.validate: each SHACL constraint fires on a graph broken for it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+from test_rdf import COMMENTS, sample_graph
+
+from graph.rdf import to_dataset
+from graph.validate import Violation, describe, validate
+from graph.vocab import CG, ID, OA, SCHEMA
+
+SHAPES = "https://w3id.org/claimgraph/shapes#"
+
+
+def _good() -> Graph:
+    g = Graph()
+    for s, p, o, _ in to_dataset(sample_graph()).quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+GOOD = _good()
+
+
+def first(g: Graph, cls: URIRef) -> URIRef:
+    return sorted(g.subjects(RDF.type, cls))[0]
+
+
+def actor(g):
+    return ID["actor/russia"]
+
+
+def statement(g):
+    return first(g, CG.Relationship)
+
+
+def claim(g):
+    return next(c for c in sorted(g.subjects(RDF.type, SCHEMA.Claim))
+                if (c, CG.videoTime, None) in g)
+
+
+def quantity(g):
+    return next(q for q in sorted(g.subjects(RDF.type, SCHEMA.QuantitativeValue))
+                if (q, SCHEMA.value, None) in g)
+
+
+def quantity_range(g):
+    return next(q for q in sorted(g.subjects(RDF.type, SCHEMA.QuantitativeValue))
+                if (q, SCHEMA.minValue, None) in g)
+
+
+def source(g):
+    return ID["source/caravanserai"]
+
+
+def drop(node, p):
+    def change(g):
+        g.remove((node(g), p, None))
+    return change
+
+
+def put(node, p, value):
+    def change(g):
+        g.set((node(g), p, value))
+    return change
+
+
+def add(node, p, value):
+    def change(g):
+        g.add((node(g), p, value))
+    return change
+
+
+def frag(name):
+    return lambda g: URIRef(claim(g) + "#" + name)
+
+
+def _drop_selector(name):
+    def change(g):
+        g.remove((frag("target")(g), OA.hasSelector, frag(name)(g)))
+    return change
+
+
+def _drop_direct(g):
+    s, p, o = (g.value(statement(g), x) for x in (RDF.subject, RDF.predicate, RDF.object))
+    g.remove((s, p, o))
+
+
+def _unstate(g):
+    g.remove((None, CG.statesQuantity, quantity(g)))
+
+
+def _no_value(g):
+    g.remove((quantity(g), SCHEMA.value, None))
+
+
+I = XSD.integer  # noqa: E741
+D = XSD.decimal
+
+BROKEN = {
+    "Actor-label": drop(actor, RDFS.label),
+    "Actor-kind": lambda g: g.remove((actor(g), RDF.type, CG.Country)),
+    "Actor-sameAs": put(actor, OWL.sameAs, URIRef("https://example.org/russia")),
+    "Actor-affiliatedWith": add(actor, CG.affiliatedWith, ID["source/caravanserai"]),
+    "RelationSubject": lambda g: g.add((source(g), CG.attacks, actor(g))),
+    "RelationObject": lambda g: g.add((actor(g), CG.attacks, source(g))),
+    "Relationship-subject": drop(statement, RDF.subject),
+    "Relationship-predicate": put(statement, RDF.predicate, CG.likes),
+    "Relationship-object": drop(statement, RDF.object),
+    "Relationship-derivedFrom": drop(statement, PROV.wasDerivedFrom),
+    "Relationship-confidence": put(statement, CG.confidence, Literal("1.5", datatype=D)),
+    "Relationship-rule": add(statement, CG.rule, Literal("7", datatype=I)),
+    "Relationship-source": add(statement, DCTERMS.source, ID["actor/iran"]),
+    "Relationship-direct": _drop_direct,
+    "Claim-text": drop(claim, SCHEMA.text),
+    "Claim-derivedFrom": add(claim, PROV.wasDerivedFrom, ID["source/caravanserai"]),
+    "Claim-modality": drop(claim, CG.modality),
+    "Claim-mentions": add(claim, CG.mentions, ID["source/caravanserai"]),
+    "Claim-attributedTo": lambda g: (g.add((claim(g), PROV.wasAttributedTo, ID["actor/iran"])),
+                                     g.add((claim(g), PROV.wasAttributedTo, ID["actor/china"]))),
+    "Claim-start": put(claim, CG.startOffset, Literal("11")),
+    "Claim-end": drop(claim, CG.endOffset),
+    "Claim-offsets": put(claim, CG.startOffset, Literal(999, datatype=I)),
+    "Claim-videoTime": put(claim, CG.videoTime, Literal(-1, datatype=I)),
+    "Claim-videoLink": put(claim, CG.videoLink, Literal("https://youtu.be/x")),
+    "Claim-statesQuantity": add(claim, CG.statesQuantity, ID["actor/iran"]),
+    "Claim-target": drop(claim, OA.hasTarget),
+    "Target-source": drop(frag("target"), OA.hasSource),
+    "Target-position": _drop_selector("position"),
+    "Target-quote": _drop_selector("quote"),
+    "PositionSelector-start": drop(frag("position"), OA.start),
+    "PositionSelector-end": put(frag("position"), OA.end, Literal("46", datatype=D)),
+    "PositionSelector-order": put(frag("position"), OA.start, Literal(999, datatype=I)),
+    "QuoteSelector-exact": drop(frag("quote"), OA.exact),
+    "Quantity": _no_value,
+    "Quantity-value": put(quantity, SCHEMA.value, Literal(1.3e6)),
+    "Quantity-min": add(quantity_range, SCHEMA.minValue, Literal("5.0", datatype=D)),
+    "Quantity-max": put(quantity_range, SCHEMA.maxValue, Literal("20")),
+    "Quantity-range": put(quantity_range, SCHEMA.minValue, Literal("99.0", datatype=D)),
+    "Quantity-unit": add(quantity, SCHEMA.unitText, Literal("persons")),
+    "Quantity-statedBy": _unstate,
+    "Source": lambda g: g.remove((source(g), RDF.type, PROV.Entity)),
+    "Source-title": drop(source, DCTERMS.title),
+    "Source-url": put(source, DCTERMS.source, Literal("https://example.org")),
+    "Source-trust": drop(source, CG.trust),
+    "Source-partOf": add(source, DCTERMS.isPartOf, ID["actor/iran"]),
+    "Source-comments": lambda g: g.remove((ID[COMMENTS], DCTERMS.isPartOf, None)),
+}
+
+
+def test_validate_accepts_the_sample_graph():
+    assert validate(GOOD) == []
+
+
+def test_validate_accepts_a_dataset_checking_graphs_together():
+    assert validate(to_dataset(sample_graph())) == []
+
+
+@pytest.mark.parametrize("shape", sorted(BROKEN))
+def test_validate_fires_each_shape_on_a_graph_broken_for_it(shape):
+    g = Graph()
+    for t in GOOD:
+        g.add(t)
+    BROKEN[shape](g)
+    fired = {v.shape.removeprefix(SHAPES) for v in validate(g)}
+    assert shape in fired, fired
+
+
+def test_validate_covers_every_named_shape_with_a_broken_graph():
+    shapes = Graph().parse("data/shapes.ttl")
+    from rdflib.namespace import SH
+
+    named = {str(s).removeprefix(SHAPES) for s in shapes.subjects(RDF.type, None)
+             if str(s).startswith(SHAPES)
+             and ((s, SH.path, None) in shapes or (s, SH.select, None) in shapes
+                  or (s, SH["class"], None) in shapes or (s, SH["or"], None) in shapes)}
+    assert named <= set(BROKEN), named - set(BROKEN)
+
+
+def test_validate_reports_focus_path_and_message():
+    g = Graph()
+    for t in GOOD:
+        g.add(t)
+    g.remove((ID["actor/russia"], RDFS.label, None))
+    (v,) = validate(g)
+    assert v == Violation(str(ID["actor/russia"]), str(RDFS.label),
+                          "an actor needs exactly one non-empty plain rdfs:label",
+                          SHAPES + "Actor-label")
+    assert "actor/russia: an actor needs exactly one" in describe([v])
+    assert "rdfs:label" in describe([v])
+
+
+def test_validate_takes_well_under_a_second_on_the_sample():
+    start = time.perf_counter()
+    validate(GOOD)
+    assert time.perf_counter() - start < 1.0
