@@ -23,7 +23,10 @@ Edges (key says which kind)
     claim -> quantity, key ``"states"``.
     actor -> actor, key = the relation's local name from ``spec/relations.md``, with
     attributes predicate, claims (sorted claim ids), rules (sorted), sources (sorted
-    source ids), confidence (the highest of its supporting claims).
+    source ids), confidence (the highest of its supporting claims). Only claims of
+    primary sources support relationships: reader comments are kept as claims (with
+    their mentions, modality and figures) in their own lower-trust source, but what
+    a commenter says never becomes a relationship between actors.
 
 Every list is sorted and nodes and edges are inserted in sorted order, so the same
 extractions always give the same graph.
@@ -37,7 +40,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from graph.ids import quantity_id
-from graph.model import Actor, Extraction
+from graph.model import Actor, Extraction, Trust
 
 SYMMETRIC = frozenset({"cooperatesWith", "atWarWith"})
 """Relations whose direction carries no meaning; stored once, subject id first."""
@@ -134,9 +137,12 @@ def assemble(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
             graph.add_edge(c.id, qid, key="states")
 
     source_of = {c.id: c.source_id for c in claims}
+    primary = {s.id for s in sources if s.trust == Trust.PRIMARY}
     grouped: dict[tuple[str, str, str], list] = defaultdict(list)
     for e in items:
         for r in e.relations:
+            if source_of.get(r.claim_id) not in primary:
+                continue  # reader comments keep their claims but assert no relationships
             s, o = r.subject_id, r.object_id
             if r.predicate in SYMMETRIC and o < s:
                 s, o = o, s

@@ -171,7 +171,7 @@ def build(
         left untouched.
     """
     from graph.exports import write_exports
-    from graph.rdf import to_dataset
+    from graph.rdf import dataset_from_quads, quads
     from graph.validate import describe, validate
 
     documents, errors = read_documents(paths, max_bytes=max_bytes)
@@ -187,8 +187,8 @@ def build(
     )
     graph = assemble(extractions)
 
-    dataset = to_dataset(graph)
-    violations = validate(dataset)
+    items = quads(graph)
+    violations = validate(dataset_from_quads(items))
     if violations:
         raise ValidationError(
             "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
@@ -199,7 +199,7 @@ def build(
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        write_exports(graph, staging, dataset=dataset)
+        write_exports(graph, staging, items)
         if html:
             from graph.html import write_html
 
@@ -211,7 +211,7 @@ def build(
     counts = graph_counts(graph)
     return BuildReport(
         documents=len(documents),
-        triples=len(dataset),
+        triples=len({(s, p, o) for s, p, o, _ in items}),
         errors=errors,
         written=written,
         cached=cached,

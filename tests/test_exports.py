@@ -145,7 +145,7 @@ def test_datacard_states_counts_sources_and_queries(written):
     card = written["README.md"].read_text(encoding="utf-8")
     assert "- claims: 7" in card
     assert "| Country | 5 |" in card
-    assert "| suppliesTo | 2 |" in card
+    assert "| suppliesTo | 1 |" in card  # the reader comment asserts no relationship
     assert "https://www.youtube.com/watch?v=abc123" in card
     assert "version 0.1.0" in card
     for body in EXAMPLE_QUERIES.values():
