@@ -190,8 +190,9 @@ def test_to_dataset_keeps_reader_comments_in_their_own_graph(graph, dataset):
     assert (ID[COMMENTS], DCTERMS.isPartOf, ID[ARTICLE]) in comments
     assert (comment, RDF.type, SCHEMA.Claim) not in dataset.graph(ID[ARTICLE])
     assert (ID[ARTICLE], CG.trust, CG.PrimarySource) in dataset.graph(ID[ARTICLE])
+    # A commenter asserts no relationship.
     china, russia = ID["actor/china"], ID["actor/russia"]
-    assert (china, CG.suppliesTo, russia) not in dataset.graph(ACTORS_GRAPH)  # commenters assert none
+    assert (china, CG.suppliesTo, russia) not in dataset.graph(ACTORS_GRAPH)
 
 
 def test_to_dataset_writes_actor_contract(dataset):
