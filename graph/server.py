@@ -421,6 +421,17 @@ class WorkerPool:
             self._kill(worker)
 
 
+class EndpointHTTPServer(ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, a listen backlog sized for bursts.
+
+    The stdlib default backlog of 5 resets connections when a few dozen clients
+    connect at once; queries are bounded by the worker pool, not by the backlog.
+    """
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @dataclass
 class ServerSettings:
     """What a running endpoint serves and its limits."""
@@ -560,7 +571,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 class RunningServer:
     """An endpoint serving in a background thread; stop it with :meth:`stop`."""
 
-    httpd: ThreadingHTTPServer
+    httpd: EndpointHTTPServer
     pool: WorkerPool
     thread: threading.Thread
 
@@ -638,7 +649,7 @@ def start_server(
                                   html.resolve().parent if html else None,
                                   html.resolve() if html else None)
         handler = type("BoundSparqlHandler", (SparqlHandler,), {"settings": settings})
-        httpd = ThreadingHTTPServer((host, port), handler)
+        httpd = EndpointHTTPServer((host, port), handler)
     except BaseException:
         pool.close()
         raise
