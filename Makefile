@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser bench clean
+.PHONY: run test lint browser bench screenshot clean
 
 run: $(STAMP)
 	$(BIN)/claimgraph build data/corpus --out exports
@@ -29,6 +29,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Refresh the README's picture of the seed graph (needs the browser, like the tests).
+screenshot: $(STAMP) browser
+	$(BIN)/python -m graph.screenshot exports/graph.html exports/graph.png
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
