@@ -73,3 +73,40 @@ def test_cli_cache_clear_reports_removed_entries(tmp_path, corpus):
     result = runner.invoke(cli, ["cache", "clear", "--cache-dir", str(cache)])
     assert result.exit_code == 0
     assert "removed 2 cached result(s)" in result.output
+
+
+def test_cli_validate_accepts_a_build_and_names_violations(tmp_path, corpus):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    built = runner.invoke(cli, ["build", str(corpus), "--out", str(out), "--no-cache",
+                                "--workers", "1"])
+    assert built.exit_code == 0, built.output
+    ok = runner.invoke(cli, ["validate", str(out / "graph.ttl")])
+    assert ok.exit_code == 0
+    assert "conforms" in ok.output
+    # Strip every label: each actor now breaks the one-label shape.
+    broken = tmp_path / "broken.ttl"
+    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    broken.write_text("\n".join(x for x in lines if label not in x) + "\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["validate", str(broken)])
+    assert bad.exit_code == 1
+    assert "violation" in bad.output
+    assert "label" in bad.output
+
+
+def test_cli_query_runs_a_ready_query_on_a_build(tmp_path, corpus):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    runner.invoke(cli, ["build", str(corpus), "--out", str(out), "--no-cache", "--workers", "1"])
+    result = runner.invoke(cli, ["query", "depends-on", "--data", str(out), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "Russia" in result.output and "China" in result.output
+
+
+def test_cli_query_syntax_error_names_line_and_column(tmp_path):
+    result = CliRunner().invoke(cli, ["query", "SELECT ?s WHERE {\n  ?s ?p", "--data",
+                                      "tests/fixtures/sparql/mini.ttl"])
+    assert result.exit_code == 1
+    assert "line 2" in result.output
+    assert "Traceback" not in result.output
