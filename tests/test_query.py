@@ -144,8 +144,12 @@ def test_roles_gives_roles_and_affiliations_per_actor(store):
 
 def test_conflicting_figures_finds_the_losses_range_and_other_figures(store):
     rows = _rows(store, "conflicting-figures")
-    assert [(r["actorLabel"], r["unit"]) for r in rows] == [("Russia", "people")]
-    row = rows[0]
+    ranges = [r for r in rows if r["kind"] == "range in one statement"]
+    assert [(r["lowest"], r["highest"], r["abouts"]) for r in ranges] == [
+        ("300000", "800000", "Russian men lost in the conflict")]
+    across = [r for r in rows if r["kind"] == "same actor, different sources"]
+    assert [(r["actorLabel"], r["unit"]) for r in across] == [("Russia", "people")]
+    row = across[0]
     assert Decimal(row["lowest"]) == 300000 and Decimal(row["highest"]) == 1300000
     assert {Decimal(f) for f in row["figures"].split(" | ")} == {
         300000, 500000, 800000, 1300000}
