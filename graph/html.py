@@ -5,7 +5,15 @@ inline: vis-network (pyvis's ``in_line`` resources), the page's own script and
 style from ``graph/templates/``, and the data as one JSON block. Only actors and
 their relationships are drawn; claims are listed in a side panel when an edge or
 an actor is clicked. Positions come from :func:`graph.layout.force_layout` at
-build time, so the browser runs no physics.
+build time, so the browser runs no physics (nor vis-network's improved layout).
+
+Edges are straight, except that parallel edges between two actors are curved
+apart so each stays visible and clickable. Above :data:`LARGE_GRAPH` actors,
+edges are hidden while dragging or zooming; above :data:`LAZY_LABELS_ABOVE`
+actors plus relationships, the graph is drawn without labels at first, and the
+page hands vis-network the labels of what is on screen once the view is zoomed
+in to :data:`LABEL_SCALE`, where they become readable. Measuring every label
+made the first frame slow.
 
 Document text (quotes, names, titles) only ever reaches the page inside the JSON
 block, escaped by :func:`safe_json`, and the page script renders it with
@@ -69,6 +77,12 @@ RELATION_COLOURS: dict[str, str] = {
 OTHER_RELATION = "#7f7f7f"
 SYMMETRIC = frozenset({"cooperatesWith", "atWarWith"})
 MODALITIES = ("asserted", "hedged", "forecast", "reported", "negated")
+LAZY_LABELS_ABOVE = 1500
+"""Above this many drawn actors plus relationships, labels are added only when zoomed in."""
+LABEL_SCALE = 0.35
+"""Zoom from which lazily added labels appear (vis draws 14 px text from about 0.36)."""
+LARGE_GRAPH = 1500
+"""Above this many drawn actors, edges are hidden while dragging or zooming."""
 
 
 @dataclass(frozen=True)
@@ -274,8 +288,9 @@ def build_page_data(graph: nx.MultiDiGraph, max_nodes: int = 5000) -> dict:
     dict
         Keys ``nodes`` and ``edges`` (vis-network items with positions),
         ``nodeInfo`` and ``edgeInfo`` (claim indices and filter keys per item),
-        ``claims``, ``sources``, ``kinds``, ``relations``, ``modalities`` and
-        ``summary`` (counts shown and left out).
+        ``claims``, ``sources``, ``kinds``, ``relations``, ``modalities``,
+        ``summary`` (counts shown and left out) and ``lazyLabels`` (``None``, or
+        the zoom from which the page adds labels on a large graph).
     """
     actors = select_actors(graph, max_nodes)
     index = {aid: i for i, aid in enumerate(actors)}
@@ -358,12 +373,15 @@ def build_page_data(graph: nx.MultiDiGraph, max_nodes: int = 5000) -> dict:
             "edgesShown": len(shown),
             "edgesLeftOut": len(rel_edges) - len(shown),
         },
+        "lazyLabels": (
+            {"scale": LABEL_SCALE} if len(nodes) + len(edges) > LAZY_LABELS_ABOVE else None
+        ),
     }
 
 
 def _vis_options(node_count: int) -> dict:
     """vis-network options: no physics, straight edges, light drawing at size."""
-    large = node_count > 1500
+    large = node_count > LARGE_GRAPH
     return {
         "autoResize": True,
         "physics": {"enabled": False},

@@ -2,10 +2,12 @@
 
 The HTML view draws thousands of actors; running physics in the browser would
 take tens of seconds, and networkx's ``spring_layout`` computes all n² repulsions.
-This module runs Fruchterman-Reingold with the *grid* variant of its repulsion
-(nodes push only on nodes closer than twice the ideal edge length, found through
-a uniform grid of cells), so one iteration costs O(n + m), all in vectorised
-numpy. A fixed seed makes the result the same on every run.
+This module runs Fruchterman-Reingold with far-field repulsion from an FFT
+density mesh and exact repulsion between near nodes (found through a uniform grid
+of cells), so one iteration costs O(n + m + G² log G), all in vectorised numpy.
+Graphs of more than :data:`COARSEST` nodes are laid out coarse-to-fine
+(multilevel): 20,000 actors take about as long as 5,000 did with a single level.
+A fixed seed makes the result the same on every run.
 
 Examples
 --------
@@ -51,11 +53,44 @@ def close_pairs(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]
     [(0, 1)]
     """
     n = len(pos)
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     cells = np.floor((pos - pos.min(axis=0)) / radius).astype(np.int64)
     height = int(cells[:, 1].max()) + 3
+    width = int(cells[:, 0].max()) + 3
+    if width * height > 16 * n + 4096:  # sparse outliers: fall back to sorted cell keys
+        return _close_pairs_sorted(pos, radius, cells, height)
+    key = (cells[:, 0] + 1) * height + (cells[:, 1] + 1)
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(key, minlength=width * height)
+    first = np.cumsum(counts) - counts
+    points = np.arange(n)
+    found_i, found_j = [], []
+    for dx, dy in _HALF_NEIGHBOURHOOD:
+        wanted = key + dx * height + dy
+        count = counts[wanted]
+        total = int(count.sum())
+        if total == 0:
+            continue
+        i = np.repeat(points, count)
+        within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        j = order[np.repeat(first[wanted], count) + within]
+        keep = i < j if (dx, dy) == (0, 0) else np.ones(total, dtype=bool)
+        delta = pos[i] - pos[j]
+        keep &= np.einsum("ij,ij->i", delta, delta) < radius * radius
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+    if not found_i:
+        return empty, empty
+    return np.concatenate(found_i), np.concatenate(found_j)
+
+
+def _close_pairs_sorted(
+    pos: np.ndarray, radius: float, cells: np.ndarray, height: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`close_pairs` for points spread over far more cells than there are points."""
+    n = len(pos)
     key = (cells[:, 0] + 1) * height + (cells[:, 1] + 1)
     order = np.argsort(key, kind="stable")
     keys, first, counts = np.unique(key[order], return_index=True, return_counts=True)
@@ -121,6 +156,95 @@ def _mesh_repulsion(
     return np.stack([fx, fy], axis=1) / cell, cell
 
 
+def _coarsen(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, int]:
+    """Merge each node with one neighbour (a matching), leaves into their neighbour.
+
+    Nodes are visited from the least to the most connected; each unmatched node
+    is paired with its least connected unmatched neighbour. A node of degree one
+    left without a partner (a leaf of a star) joins its neighbour's group, so
+    stars shrink too. Deterministic: no randomness, ties broken by index.
+
+    Returns the coarse node of every node and the number of coarse nodes.
+    """
+    ends = np.concatenate([src, dst])
+    other = np.concatenate([dst, src])
+    degree = np.bincount(ends, minlength=n)
+    by_node = np.argsort(ends, kind="stable")
+    neighbours = other[by_node].tolist()
+    offsets = np.concatenate([[0], np.cumsum(degree)]).tolist()
+    deg = degree.tolist()
+    group = [-1] * n
+    count = 0
+    for v in np.argsort(degree, kind="stable").tolist():
+        if group[v] >= 0:
+            continue
+        best, best_degree = -1, 0
+        for u in neighbours[offsets[v]:offsets[v + 1]]:
+            if group[u] < 0 and u != v and (best < 0 or deg[u] < best_degree):
+                best, best_degree = u, deg[u]
+        if best >= 0:
+            group[v] = group[best] = count
+            count += 1
+        elif deg[v] == 1:
+            group[v] = -2  # joins its neighbour below
+        else:
+            group[v] = count
+            count += 1
+    for v in range(n):
+        if group[v] == -2:
+            u = neighbours[offsets[v]]
+            if group[u] < 0:
+                group[u] = count
+                count += 1
+            group[v] = group[u]
+    return np.array(group, dtype=np.int64), count
+
+
+def _refine(
+    pos: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    iterations: int,
+    start_temperature: float,
+) -> np.ndarray:
+    """Run ``iterations`` Fruchterman-Reingold steps (ideal edge length 1) on ``pos``."""
+    n = len(pos)
+    k = 1.0
+    side = float(np.sqrt(n)) * k
+    size = int(min(256, max(16, 2 ** np.ceil(np.log2(np.sqrt(n))))))
+    near = 1.5
+    kernel = _unit_kernel(size, near)
+    gravity = 1.0 / side
+    for step in range(iterations):
+        temperature = start_temperature * (1 - step / iterations) ** 2 + 0.02 * k
+        disp, cell = _mesh_repulsion(pos, size, kernel)
+        disp *= k * k
+        i, j = close_pairs(pos, near * cell)
+        delta = pos[i] - pos[j]
+        dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-4)
+        push = delta * (k * k / dist2)[:, None]
+        disp += _accumulate(n, i, push) - _accumulate(n, j, push)
+        delta = pos[src] - pos[dst]
+        pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
+        disp += _accumulate(n, dst, pull) - _accumulate(n, src, pull)
+        disp -= gravity * pos * np.linalg.norm(pos, axis=1)[:, None]
+        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    return pos
+
+
+COARSEST = 1000
+"""Graphs with more nodes than this are laid out coarse-to-fine."""
+REFINE_ITERATIONS = 40
+"""Force iterations at each finer level of up to 5,000 nodes; fewer above (down to 25)."""
+
+
+def _refine_iterations(n: int) -> int:
+    """Iterations for a level of ``n`` nodes: 40 up to 5,000 nodes, then fewer."""
+    return max(25, min(REFINE_ITERATIONS, round(
+        REFINE_ITERATIONS * float(np.sqrt(5000 / n)))))
+
+
 def force_layout(
     n: int,
     edges: Iterable[tuple[int, int]],
@@ -135,6 +259,14 @@ def force_layout(
     repulsion kernel by FFT (particle-mesh); between near nodes it is exact.
     Each iteration is O(n + m + G² log G) for a mesh of G² cells.
 
+    Graphs of more than :data:`COARSEST` nodes are laid out coarse-to-fine: the
+    graph is repeatedly shrunk by merging matched neighbours (and leaves into
+    their neighbour) until it has at most :data:`COARSEST` nodes; the coarsest
+    graph gets the full ``iterations`` from random positions, and each finer
+    level starts from its coarse node's position and is refined with
+    :func:`_refine_iterations` cooler steps (40, and down to 25 on
+    levels far above 5,000 nodes). Everything is deterministic.
+
     Parameters
     ----------
     n : int
@@ -144,7 +276,7 @@ def force_layout(
     seed : int
         Seed of the random start positions; the same seed gives the same layout.
     iterations : int, optional
-        Number of force iterations (default 150).
+        Number of force iterations on the (coarsest) graph (default 150).
     scale : float
         Ideal edge length in output units (vis-network pixels).
 
@@ -165,31 +297,25 @@ def force_layout(
         return np.zeros((1, 2))
     pairs = np.array([(a, b) for a, b in edges if a != b], dtype=np.int64).reshape(-1, 2)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    src, dst = pairs[:, 0], pairs[:, 1]
     iterations = 150 if iterations is None else iterations
     rng = np.random.default_rng(seed)
-    k = 1.0
-    side = float(np.sqrt(n)) * k
-    pos = rng.uniform(-side / 2, side / 2, size=(n, 2))
-    size = int(min(256, max(16, 2 ** np.ceil(np.log2(np.sqrt(n))))))
-    near = 1.5
-    kernel = _unit_kernel(size, near)
-    gravity = 1.0 / side
-    start_temperature = side / 4
-    for step in range(iterations):
-        temperature = start_temperature * (1 - step / iterations) ** 2 + 0.02 * k
-        disp, cell = _mesh_repulsion(pos, size, kernel)
-        disp *= k * k
-        i, j = close_pairs(pos, near * cell)
-        delta = pos[i] - pos[j]
-        dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-4)
-        push = delta * (k * k / dist2)[:, None]
-        disp += _accumulate(n, i, push) - _accumulate(n, j, push)
-        delta = pos[src] - pos[dst]
-        pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
-        disp += _accumulate(n, dst, pull) - _accumulate(n, src, pull)
-        disp -= gravity * pos * np.linalg.norm(pos, axis=1)[:, None]
-        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    levels: list[tuple[int, np.ndarray, np.ndarray]] = []  # (size, edges, coarse node)
+    size, src, dst = n, pairs[:, 0], pairs[:, 1]
+    while size > COARSEST:
+        group, coarse = _coarsen(size, src, dst)
+        if coarse > 0.9 * size:
+            break
+        levels.append((size, np.stack([src, dst], axis=1), group))
+        merged = np.sort(group[np.stack([src, dst], axis=1)], axis=1)
+        merged = np.unique(merged[merged[:, 0] != merged[:, 1]], axis=0)
+        size, src, dst = coarse, merged[:, 0], merged[:, 1]
+    side = float(np.sqrt(size))
+    pos = rng.uniform(-side / 2, side / 2, size=(size, 2))
+    pos = _refine(pos, src, dst, iterations, side / 4)
+    for fine, fine_pairs, group in reversed(levels):
+        spread = np.sqrt(fine / len(pos))
+        members = np.sqrt(np.bincount(group)[group])[:, None]  # big groups: wider start
+        pos = pos[group] * spread + rng.uniform(-0.35, 0.35, size=(fine, 2)) * members
+        pos = _refine(pos, fine_pairs[:, 0], fine_pairs[:, 1], _refine_iterations(fine), 1.0)
     pos -= pos.mean(axis=0)
     return pos * scale

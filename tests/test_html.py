@@ -7,12 +7,17 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from graph.assemble import assemble
 from graph.errors import ExportError
 from graph.html import (
+    LABEL_SCALE,
+    LARGE_GRAPH,
+    LAZY_LABELS_ABOVE,
     HtmlSummary,
+    _vis_options,
     build_page_data,
     safe_json,
     select_actors,
@@ -20,6 +25,7 @@ from graph.html import (
     web_url,
     write_html,
 )
+from graph.layout import COARSEST, close_pairs, force_layout
 from graph.model import (
     Actor,
     ActorKind,
@@ -273,3 +279,58 @@ def test_video_link_points_at_the_second(url, seconds, expected):
 def test_web_url_refuses_non_web_schemes():
     assert web_url("data:text/html,<script>") is None
     assert web_url("https://example.org/a") == "https://example.org/a"
+
+
+def test_build_page_data_labels_small_graphs_eagerly():
+    assert build_page_data(star_graph(10))["lazyLabels"] is None
+
+
+def test_build_page_data_adds_labels_lazily_on_large_graphs():
+    data = build_page_data(star_graph(LAZY_LABELS_ABOVE))
+    assert data["lazyLabels"] == {"scale": LABEL_SCALE}
+    assert all(e["label"] == "attacks" for e in data["edges"])  # still in the data
+
+
+def test_build_page_data_draws_large_graphs_without_physics_or_curves():
+    options = _vis_options(LARGE_GRAPH + 1)
+    assert options["physics"] == {"enabled": False}
+    assert options["layout"]["improvedLayout"] is False
+    assert options["edges"]["smooth"] is False
+    assert options["interaction"]["hideEdgesOnDrag"] is True
+
+
+def test_build_page_data_curves_parallel_edges_apart():
+    graph = star_graph(1)
+    graph.add_edge("actor/leaf000", "actor/hub", key="opposes", claims=[], confidence=0.5)
+    edges = build_page_data(graph)["edges"]
+    assert "smooth" not in edges[0]
+    assert edges[1]["smooth"]["type"] == "curvedCW"
+
+
+def _random_edges(n: int, m: int, seed: int) -> list[tuple[int, int]]:
+    rng = np.random.default_rng(seed)
+    return [(int(a), int(b)) for a, b in rng.integers(0, n, size=(m, 2))]
+
+
+def test_force_layout_is_deterministic_coarse_to_fine():
+    edges = _random_edges(COARSEST * 3, COARSEST * 6, 3)
+    first = force_layout(COARSEST * 3, edges)
+    assert (first == force_layout(COARSEST * 3, edges)).all()
+
+
+def test_force_layout_spreads_a_large_graph():
+    n = COARSEST * 3
+    pos = force_layout(n, _random_edges(n, 2 * n, 4))
+    assert pos.shape == (n, 2) and np.isfinite(pos).all()
+    assert len({(round(x, 1), round(y, 1)) for x, y in pos.tolist()}) == n
+    i, _j = close_pairs(pos, 10.0)
+    assert len(i) < n // 20  # few nodes on top of each other
+
+
+def test_force_layout_keeps_neighbours_closer_than_strangers():
+    n = COARSEST * 2
+    edges = [(i, i + 1) for i in range(n - 1)]  # a path, folded by the layout
+    pos = force_layout(n, edges)
+    linked = np.linalg.norm(pos[:-1] - pos[1:], axis=1)
+    far = np.linalg.norm(pos[: n // 2] - pos[n // 2:], axis=1)
+    assert np.median(linked) * 5 < np.median(far)

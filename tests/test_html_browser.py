@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from test_html import CARAVANSERAI, KOMMERSANT, PAYLOADS, payload_graph, russia_graph
+from test_html import (
+    CARAVANSERAI,
+    KOMMERSANT,
+    PAYLOADS,
+    payload_graph,
+    russia_graph,
+    star_graph,
+)
 
-from graph.html import write_html
+from graph.html import LAZY_LABELS_ABOVE, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -95,6 +102,12 @@ def russia(browser, tmp_path) -> Iterator[Visit]:
 @pytest.fixture
 def payloads(browser, tmp_path) -> Iterator[Visit]:
     write_html(payload_graph(), tmp_path / "graph.html")
+    yield from open_page(browser, tmp_path / "graph.html")
+
+
+@pytest.fixture
+def large(browser, tmp_path) -> Iterator[Visit]:
+    write_html(star_graph(LAZY_LABELS_ABOVE), tmp_path / "graph.html")
     yield from open_page(browser, tmp_path / "graph.html")
 
 
@@ -231,3 +244,37 @@ def test_page_renders_payloads_as_text(payloads):
         "() => document.querySelectorAll('img[src=x], svg[onload], #cg-panel script').length")
     assert injected == 0
     payloads.assert_clean()
+
+
+def drawn_labels(visit: Visit) -> tuple[set[str], set[str]]:
+    """Labels vis-network holds for its nodes and edges (empty ones left out)."""
+    nodes, edges = visit.js("""() => {
+        const body = window.claimgraph.network.body;
+        return [Object.values(body.nodes).map(n => n.options.label || ""),
+                Object.values(body.edges).map(e => e.options.label || "")];
+    }""")
+    return set(nodes) - {""}, set(edges) - {""}
+
+
+def test_large_page_adds_labels_only_when_zoomed_in(large):
+    assert drawn_labels(large) == (set(), set())
+    large.page.fill("#cg-search", "Hub")
+    large.page.press("#cg-search", "Enter")
+    nodes, edges = drawn_labels(large)
+    assert "Hub" in nodes and "Lonely" not in nodes
+    assert edges == {"attacks"}
+    assert "Hub" in panel_text(large)
+    large.assert_clean()
+
+
+def test_large_page_filters_and_clicks_still_work(large):
+    uncheck(large, "relation", "attacks")
+    assert large.js("() => window.claimgraph.network.body.edgeIndices.length") == 0
+    large.page.locator('#cg-filter-relation input').check()
+    assert large.js("() => window.claimgraph.network.body.edgeIndices.length") == \
+        LAZY_LABELS_ABOVE
+    hub = large.js("() => window.claimgraph.edges.get()[0].from")  # every edge leaves the hub
+    x, y = page_point(large, "(net, id) => net.getPositions([id])[id]", hub)
+    large.page.mouse.click(x, y)
+    assert "Hub" in panel_text(large)
+    large.assert_clean()

@@ -1,12 +1,18 @@
 // claimgraph network page: filters, search and the claims panel.
 // Document text is only ever set with textContent, never parsed as markup.
+// On large graphs, labels are handed to vis-network only for what is on screen once the
+// view is zoomed in far enough to read them: measuring tens of thousands of labels
+// would double the time to the first frame, and they are unreadable when zoomed out.
 (function () {
   "use strict";
+  var timing = { start: performance.now(), parsed: null, network: null, firstDraw: null };
   function json(id) { return JSON.parse(document.getElementById(id).textContent); }
   var DATA = json("cg-data");
   var NODES = json("cg-nodes");
   var EDGES = json("cg-edges");
   var OPTIONS = json("cg-options");
+  var LAZY = DATA.lazyLabels;  // null, or { scale: zoom from which labels are added }
+  timing.parsed = performance.now();
   var SHAPE_SYMBOL = { dot: "\u25cf", hexagon: "\u2b22", square: "\u25a0", diamond: "\u25c6",
     triangle: "\u25b2", star: "\u2605" };
   var DIM = "rgba(200,200,200,0.35)";
@@ -29,12 +35,12 @@
     });
     return { sources: Object.keys(sources).map(Number), modalities: Object.keys(modalities) };
   }
-  var nodeKeys = DATA.nodeInfo.map(function (info) { return keysOf(info.claims); });
-  var edgeKeys = DATA.edgeInfo.map(function (info) { return keysOf(info.claims); });
+  // Computed when a filter is first turned off: nothing is hidden before.
+  var nodeKeys = null, edgeKeys = null;
 
   var state = {
     kind: {}, relation: {}, modality: {}, source: {},
-    highlighted: null
+    highlighted: null, allShown: true
   };
   DATA.kinds.forEach(function (k) { state.kind[k.name] = true; });
   DATA.relations.forEach(function (r) { state.relation[r.name] = true; });
@@ -48,27 +54,74 @@
     return okSource && okModality;
   }
   function nodeVisible(id) {
-    return state.kind[DATA.nodeInfo[id].kind] === true && passes(nodeKeys[id]);
+    return state.allShown ||
+      (state.kind[DATA.nodeInfo[id].kind] === true && passes(nodeKeys[id]));
   }
   function edgeVisible(id) {
+    if (state.allShown) { return true; }
     var e = EDGES[id];
     return state.relation[DATA.edgeInfo[id].relation] === true && passes(edgeKeys[id]) &&
       nodeVisible(e.from) && nodeVisible(e.to);
   }
 
-  var nodes = new vis.DataSet(NODES);
-  var edges = new vis.DataSet(EDGES);
+  // vis-network items: without labels on large graphs (see labelInView).
+  function unlabelled(item) {
+    var copy = {}, k;
+    for (k in item) { if (k !== "label") { copy[k] = item[k]; } }
+    return copy;
+  }
+  var nodes = new vis.DataSet(LAZY ? NODES.map(unlabelled) : NODES);
+  var edges = new vis.DataSet(LAZY ? EDGES.map(unlabelled) : EDGES);
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return nodeVisible(n.id); } });
   var edgeView = new vis.DataView(edges, { filter: function (e) { return edgeVisible(e.id); } });
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, OPTIONS);
-
-  var timing = { firstDraw: null };
+  timing.network = performance.now();
   network.once("afterDrawing", function () { timing.firstDraw = performance.now(); });
 
   function refresh() {
+    var all = true;
+    ["kind", "relation", "modality", "source"].forEach(function (group) {
+      Object.keys(state[group]).forEach(function (k) { all = all && state[group][k]; });
+    });
+    if (!all && nodeKeys === null) {
+      nodeKeys = DATA.nodeInfo.map(function (info) { return keysOf(info.claims); });
+      edgeKeys = DATA.edgeInfo.map(function (info) { return keysOf(info.claims); });
+    }
+    state.allShown = all;
     nodeView.refresh();
     edgeView.refresh();
+  }
+
+  // Labels of the actors on screen and of their edges, once zoomed in to LAZY.scale.
+  var labelled = LAZY ? { nodes: new Uint8Array(NODES.length), edges: new Uint8Array(EDGES.length) } : null;
+  function labelInView() {
+    if (!LAZY || network.getScale() < LAZY.scale) { return; }
+    var margin = 100;
+    var low = network.DOMtoCanvas({ x: -margin, y: -margin });
+    var high = network.DOMtoCanvas({ x: container.clientWidth + margin, y: container.clientHeight + margin });
+    var positions = network.getPositions();
+    var onScreen = new Uint8Array(NODES.length), nodeLabels = [], edgeLabels = [];
+    NODES.forEach(function (n) {
+      var p = positions[n.id];
+      if (p && p.x >= low.x && p.x <= high.x && p.y >= low.y && p.y <= high.y) {
+        onScreen[n.id] = 1;
+        if (!labelled.nodes[n.id]) { labelled.nodes[n.id] = 1; nodeLabels.push({ id: n.id, label: n.label }); }
+      }
+    });
+    EDGES.forEach(function (e) {
+      if (!labelled.edges[e.id] && (onScreen[e.from] || onScreen[e.to])) {
+        labelled.edges[e.id] = 1;
+        edgeLabels.push({ id: e.id, label: e.label });
+      }
+    });
+    if (nodeLabels.length) { nodes.update(nodeLabels); }
+    if (edgeLabels.length) { edges.update(edgeLabels); }
+  }
+  if (LAZY) {
+    network.on("zoom", labelInView);
+    network.on("dragEnd", labelInView);
+    network.on("animationFinished", labelInView);
   }
 
   // Summary of what is shown and what was left out.
@@ -178,8 +231,17 @@
   });
 
   // Search: focus an actor and highlight its neighbourhood.
+  // The suggestions are filled when the search box is first used, not at startup.
   var names = document.getElementById("cg-names");
-  NODES.forEach(function (n) { var o = el("option"); o.value = n.label; names.appendChild(o); });
+  function fillNames() {
+    if (names.childElementCount > 0) { return; }
+    var all = document.createDocumentFragment();
+    NODES.forEach(function (n) { var o = el("option"); o.value = n.label; all.appendChild(o); });
+    names.appendChild(all);
+  }
+  ["focus", "input"].forEach(function (ev) {
+    document.getElementById("cg-search").addEventListener(ev, fillNames);
+  });
   function find(query) {
     var q = query.trim().toLowerCase();
     if (!q) { return null; }
@@ -222,6 +284,7 @@
     highlight(id);
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    labelInView();
     showNode(id);
     return id;
   }
@@ -238,6 +301,7 @@
 
   window.claimgraph = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-    state: state, timing: timing, focusActor: focusActor, refresh: refresh
+    state: state, timing: timing, focusActor: focusActor, refresh: refresh,
+    labelInView: labelInView
   };
 })();
