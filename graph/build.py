@@ -5,10 +5,20 @@ documents, extract claims, actors and relationships, assemble one graph, write
 every export -- and validates the RDF before anything replaces the previous
 exports. One broken document is reported and the rest still build; a build that
 fails midway leaves the previous exports as they were.
+
+With a cache folder, extractions are cached per document (:mod:`graph.cache`) and
+each finished build leaves a manifest there (:func:`build_key` of its inputs and
+the size and time of every file written). A build whose inputs have the same key
+and whose files are still as written skips assembly, validation and export: it
+only reads the documents to compute the key.
+
+Validation uses the fastest SHACL engine installed (:func:`graph.validate.fast_engine`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -128,6 +138,65 @@ def extract_all(
     return [r for r in results if r is not None], cached
 
 
+PACKAGE = Path(__file__).resolve().parent
+DATA = PACKAGE.parent / "data"
+
+
+def build_key(document_keys: Sequence[str], *, html: bool) -> str:
+    """Digest of everything a build's output depends on.
+
+    That is each document's cache key (its content and the pipeline version), in
+    order, the data files that shape the exports (shapes, ontology, JSON-LD context,
+    queries), the HTML templates and whether HTML is written.
+    """
+    h = hashlib.sha256(f"html={html}\n".encode())
+    files = [p for p in sorted(DATA.iterdir()) if p.is_file()]
+    for folder in (PACKAGE / "templates", PACKAGE / "static", DATA / "queries"):
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        h.update(str(path.relative_to(PACKAGE.parent)).encode() + b"\0")
+        h.update(path.read_bytes())
+    for key in document_keys:
+        h.update(key.encode() + b"\n")
+    return h.hexdigest()
+
+
+def _manifest_path(cache_dir: Path, out_dir: Path) -> Path:
+    where = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+    return cache_dir / "builds" / f"{where}.json"
+
+
+def _file_stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _unchanged(cache_dir: Path, out_dir: Path, key: str) -> dict | None:
+    """The manifest of the last build into ``out_dir`` if it had ``key`` and its files stand."""
+    try:
+        manifest = json.loads(_manifest_path(cache_dir, out_dir).read_text(encoding="utf-8"))
+        if manifest.get("key") != key:
+            return None
+        for name, stamp in manifest["files"].items():
+            if _file_stamp(out_dir / name) != stamp:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return manifest
+
+
+def _write_manifest(cache_dir: Path, out_dir: Path, key: str, written: dict[str, Path],
+                    counts: dict[str, int]) -> None:
+    from graph.exports import write_atomic
+
+    path = _manifest_path(cache_dir, out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {"key": key, "counts": counts,
+                "files": {name: _file_stamp(p) for name, p in sorted(written.items())}}
+    write_atomic(path, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+
+
 STAGING_PREFIX = ".staging-"
 """Exports are written into a hidden staging folder inside --out, then renamed into place."""
 
@@ -163,16 +232,38 @@ def build(
 ) -> BuildReport:
     """Build the graph of the documents under ``paths`` and write every export to ``out_dir``.
 
+    Parameters
+    ----------
+    paths
+        Files and folders to read.
+    out_dir
+        Where the exports go; made if missing.
+    workers
+        Processes that parse and extract (results are the same for any number).
+    cache_dir
+        Folder of the extraction cache and build manifests; ``None``: no cache.
+    strict
+        Fail if any file cannot be read.
+    max_bytes
+        Files larger than this are refused.
+    html
+        Write ``graph.html`` too.
+    progress
+        Called after each document is extracted.
+
+    Returns
+    -------
+    BuildReport
+        Counts, read errors, files written and how many extractions were cached.
+
     Raises
     ------
     ClaimgraphError
         If no document could be read, if ``strict`` and any file failed, or if the
-        RDF output does not conform to the shapes. The previous exports are then
-        left untouched.
+        RDF output does not conform to the shapes (:class:`ValidationError`). The
+        previous exports are then left untouched.
     """
-    from graph.exports import write_exports
-    from graph.rdf import dataset_from_quads, quads
-    from graph.validate import describe, validate
+    from graph.cache import document_key
 
     documents, errors = read_documents(paths, max_bytes=max_bytes)
     if strict and errors:
@@ -182,13 +273,80 @@ def build(
     if not documents:
         raise ClaimgraphError("no document could be read; nothing written")
 
+    key = None
+    if cache_dir is not None:
+        key = build_key([document_key(doc) for doc in documents], html=html)
+        manifest = _unchanged(cache_dir, out_dir, key)
+        if manifest is not None:
+            if progress:
+                for i, doc in enumerate(documents, 1):
+                    progress(i, len(documents), doc.path)
+            return BuildReport(
+                documents=len(documents), errors=errors, cached=len(documents),
+                written={name: out_dir / name for name in manifest["files"]},
+                **manifest["counts"],
+            )
+
+    n_documents = len(documents)
     extractions, cached = extract_all(
         documents, workers=workers, cache_dir=cache_dir, progress=progress
     )
+    del documents  # each extraction holds its document
     graph = assemble(extractions)
+    del extractions
+    written, counts = export_graph(graph, out_dir, html=html)
+    if cache_dir is not None and key is not None:
+        _write_manifest(cache_dir, out_dir, key, written, counts)
+    return BuildReport(
+        documents=n_documents, errors=errors, written=written, cached=cached, **counts,
+    )
+
+
+def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
+                 engine: str | None = None) -> tuple[dict[str, Path], dict[str, int]]:
+    """Validate the RDF of ``graph``, then write every export into ``out_dir``.
+
+    Files are written into a staging folder inside ``out_dir`` and renamed into
+    place only once all are written, so a failure leaves the previous exports.
+
+    Parameters
+    ----------
+    graph
+        The assembled claim graph.
+    out_dir
+        Where the exports go; made if missing.
+    html
+        Write ``graph.html`` too.
+    engine
+        SHACL engine (see :data:`graph.validate.ENGINES`); default the fastest installed.
+
+    Returns
+    -------
+    tuple
+        File name -> path written, and the counts of :class:`BuildReport`
+        (actors, claims, quantities, relationships, triples).
+
+    Raises
+    ------
+    ValidationError
+        If the RDF does not conform to the shapes; nothing is written.
+    """
+    import pyoxigraph as ox
+
+    from graph.exports import to_oxigraph, write_exports
+    from graph.rdf import dataset_from_quads, quads
+    from graph.validate import describe, fast_engine, validate
 
     items = quads(graph)
-    violations = validate(dataset_from_quads(items))
+    data = to_oxigraph(items)
+    engine = engine or fast_engine()
+    if engine == "turbo":
+        store = ox.Store()
+        store.bulk_extend(data)
+        violations = validate(store, engine=engine)
+        del store
+    else:
+        violations = validate(dataset_from_quads(items), engine=engine)
     if violations:
         raise ValidationError(
             "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
@@ -199,7 +357,7 @@ def build(
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        write_exports(graph, staging, items)
+        write_exports(graph, staging, items, data)
         if html:
             from graph.html import write_html
 
@@ -207,13 +365,6 @@ def build(
         written = publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
     counts = graph_counts(graph)
-    return BuildReport(
-        documents=len(documents),
-        triples=len({(s, p, o) for s, p, o, _ in items}),
-        errors=errors,
-        written=written,
-        cached=cached,
-        **counts,
-    )
+    counts["triples"] = len({q.triple for q in data})
+    return written, counts

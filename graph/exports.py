@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -197,6 +198,7 @@ _PREFIX_ORDER = sorted(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def compact_iri(iri: str) -> str:
     """Return ``iri`` as ``prefix:local`` with the longest matching prefix, if any."""
     for prefix, ns in _PREFIX_ORDER:
@@ -250,9 +252,10 @@ def jsonld_bytes(items: list[Quad]) -> bytes:
     context = load_context()
     table = _term_table(context)
     graphs: dict[URIRef, dict[URIRef, dict]] = {}
+    rdf_type = RDF.type
     for s, p, o, g in items:
         node = graphs.setdefault(g, {}).setdefault(s, {"@id": compact_iri(str(s))})
-        if p == RDF.type and type(o) is not Literal:
+        if p == rdf_type and type(o) is not Literal:
             node.setdefault("@type", []).append(compact_iri(str(o)))
             continue
         name, coerce = table.get(str(p), (None, None))
@@ -271,7 +274,8 @@ def jsonld_bytes(items: list[Quad]) -> bytes:
 
 
 def write_exports(
-    graph: nx.MultiDiGraph, out_dir: Path, items: list[Quad] | None = None
+    graph: nx.MultiDiGraph, out_dir: Path, items: list[Quad] | None = None,
+    data: list[ox.Quad] | None = None,
 ) -> dict[str, Path]:
     """Write every export of ``graph`` into ``out_dir``, each file atomically.
 
@@ -283,6 +287,8 @@ def write_exports(
         Folder to write into; made if missing.
     items
         ``quads(graph)`` if the caller has them already (saves making them twice).
+    data
+        ``to_oxigraph(items)`` if the caller has them already.
 
     Returns
     -------
@@ -301,7 +307,8 @@ def write_exports(
         raise ExportError(f"{out_dir}: cannot make the output folder ({err})") from err
     if items is None:
         items = quads(graph)
-    data = to_oxigraph(items)
+    if data is None:
+        data = to_oxigraph(items)
     triples = union_triples(data)
     makers = {
         "graph.ttl": lambda: rdf_bytes(triples, "turtle"),

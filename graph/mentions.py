@@ -636,21 +636,22 @@ def sentence_subject(sent: Span, token_actors: Mapping[int, str],
     return None
 
 
-def name_kind(name: str, nlp: Language) -> ActorKind:
+def name_kind(name: str, nlp: Language | None, parsed: Doc | None = None) -> ActorKind:
     """Guess whether a bare name (a photo credit, say) is a person or an organisation.
 
     NER decides where it tags the name; otherwise two or more capitalised words are a
-    person's name and anything else an organisation.
+    person's name and anything else an organisation. ``parsed`` is ``nlp(name)`` if
+    the caller has it already (parsed in one ``nlp.pipe`` call with other texts).
 
     >>> name_kind("AFP", None)
     <ActorKind.ORGANIZATION: 'Organization'>
     >>> name_kind("Kanat Altynbayev", None)
     <ActorKind.PERSON: 'Person'>
     """
-    if nlp is not None:
-        ents = nlp(name).ents
-        if any(e.label_ == "PERSON" for e in ents):
-            return ActorKind.PERSON
+    if parsed is None and nlp is not None:
+        parsed = nlp(name)
+    if parsed is not None and any(e.label_ == "PERSON" for e in parsed.ents):
+        return ActorKind.PERSON
     words = name.split()
     if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
         return ActorKind.PERSON

@@ -87,6 +87,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def node_iri(node_id: str) -> URIRef:
     """Return the IRI of a graph node, refusing ids that would break an IRI.
 

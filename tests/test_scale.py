@@ -1,0 +1,136 @@
+"""Builds at scale: workers give the same bytes, the cache and manifest, refusing bad RDF.
+
+Corpora come from ``bench.generate`` (fixed seed, so the same N gives the same files).
+Speed is measured in ``bench/``, not here.
+"""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from graph import build as build_module
+from graph.build import build, export_graph
+from graph.errors import ValidationError
+from graph.extract import extract_document, extract_documents
+from graph.ingest import read_document
+
+
+def _same_files(a: Path, b: Path) -> list[str]:
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in b.iterdir() if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    return mismatch + errors
+
+
+@pytest.fixture(scope="module")
+def corpus16(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus16")
+    generate(16, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory, corpus16):
+    out = tmp_path_factory.mktemp("one-worker")
+    return out, build([corpus16], out, workers=1, cache_dir=None)
+
+
+def test_build_with_two_workers_writes_the_same_bytes_as_one(tmp_path, corpus16, one_worker):
+    out1, report1 = one_worker
+    report2 = build([corpus16], tmp_path / "out", workers=2, cache_dir=None)
+    assert _same_files(out1, tmp_path / "out") == []
+    assert report2.summary() == report1.summary()
+
+
+def test_extract_documents_equals_extracting_each_alone(nlp, corpus16):
+    docs = [read_document(p) for p in sorted(corpus16.iterdir())[:4]]
+    assert extract_documents(docs, nlp) == [extract_document(d, nlp) for d in docs]
+
+
+def test_build_takes_every_extraction_from_the_cache_the_second_time(
+        tmp_path, corpus16, one_worker):
+    cache = tmp_path / "cache"
+    first = build([corpus16], tmp_path / "a", workers=1, cache_dir=cache)
+    assert first.cached == 0
+    # Another output folder has no manifest: assembly and export run, extraction does not.
+    second = build([corpus16], tmp_path / "b", workers=1, cache_dir=cache)
+    assert second.cached == second.documents == 16
+    assert _same_files(one_worker[0], tmp_path / "b") == []
+
+
+def test_build_reextracts_only_the_document_that_changed(tmp_path, corpus16):
+    docs = tmp_path / "docs"
+    generate(16, docs)
+    cache = tmp_path / "cache"
+    build([docs], tmp_path / "out", workers=1, cache_dir=cache)
+    changed = sorted(docs.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace(
+        "\n\n", "\n\nRussia supplies drones to Iran.\n\n", 1), encoding="utf-8")
+    report = build([docs], tmp_path / "out", workers=1, cache_dir=cache)
+    assert report.cached == 15
+    fresh = build([docs], tmp_path / "fresh", workers=1, cache_dir=None)
+    assert _same_files(tmp_path / "out", tmp_path / "fresh") == []
+    assert report.summary() == fresh.summary()
+
+
+def test_build_of_an_unchanged_corpus_leaves_the_exports_alone(tmp_path, corpus16, monkeypatch):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = build([corpus16], out, workers=1, cache_dir=cache)
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("an unchanged build exported again")
+
+    monkeypatch.setattr(build_module, "export_graph", no_export)
+    again = build([corpus16], out, workers=1, cache_dir=cache)
+    assert again.cached == 16
+    assert again.summary() == first.summary()
+    assert set(again.written) == set(first.written)
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
+
+
+def test_build_exports_again_when_an_export_was_removed(tmp_path, corpus16):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    build([corpus16], out, workers=1, cache_dir=cache, html=False)
+    (out / "graph.ttl").unlink()
+    report = build([corpus16], out, workers=1, cache_dir=cache, html=False)
+    assert report.cached == 16
+    assert (out / "graph.ttl").exists()
+
+
+def _break_an_actor(real_assemble):
+    def assemble(extractions):
+        graph = real_assemble(extractions)
+        actor = sorted(n for n, d in graph.nodes(data=True) if d["type"] == "actor")[0]
+        graph.nodes[actor]["name"] = ""  # cgsh:Actor-label needs a non-empty label
+        return graph
+    return assemble
+
+
+def test_build_refuses_rdf_that_breaks_a_shape_and_keeps_the_old_exports(
+        tmp_path, corpus16, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus16], out, workers=1, cache_dir=tmp_path / "cache", html=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(build_module, "assemble", _break_an_actor(build_module.assemble))
+    with pytest.raises(ValidationError, match="Actor-label"):
+        build([corpus16], out, workers=1, cache_dir=None, html=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", pytest.param("turbo", marks=pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("pyshacl_turbo") is None,
+    reason="pyshacl-turbo is not installed"))])
+def test_export_graph_refuses_a_broken_graph_with_either_engine(tmp_path, nlp, corpus16,
+                                                                engine):
+    from graph.assemble import assemble
+
+    docs = [read_document(p) for p in sorted(corpus16.iterdir())[:2]]
+    graph = _break_an_actor(assemble)(extract_documents(docs, nlp))
+    with pytest.raises(ValidationError, match="Actor-label"):
+        export_graph(graph, tmp_path / "out", html=False, engine=engine)
+    assert not (tmp_path / "out").exists()
