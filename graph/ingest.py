@@ -31,6 +31,7 @@ import stat
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -51,6 +52,15 @@ EXTENSIONS: dict[str, DocumentKind] = {
 SNIFF_BYTES = 8192
 """How many leading bytes :func:`discover` reads to tell text from binary files."""
 
+MAX_SEGMENT_CHARS = 100_000
+"""Longest paragraph (clean text of one segment) a document may hold, in characters.
+
+The language pipeline needs memory in proportion to the text it parses at once and
+refuses texts over a million characters, so a document with a longer paragraph (a
+5 MB file of one line, say) is refused here with a message rather than failing the
+extraction of the whole build.
+"""
+
 GUESS_ENCODINGS = (
     "cp1252", "latin_1", "cp1250", "iso8859_2", "cp1251", "koi8_r", "iso8859_7",
     "cp1253", "cp1254", "cp1255", "cp1256", "gb18030", "big5", "shift_jis", "euc_kr",
@@ -65,7 +75,10 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[ReadError]]:
 
     Folders are walked recursively; hidden files and folders (name starting with a
     dot) inside them are skipped. Files of an unsupported type, binary files,
-    missing paths, unreadable folders and symlink loops become errors.
+    missing paths, unreadable folders, symlink loops, FIFOs, sockets and devices
+    become errors. Inside a folder, a symbolic link whose target lies outside that
+    folder is not followed (an error says so); paths named directly are read
+    wherever they point. No file is opened in a way that can block.
 
     Parameters
     ----------
@@ -89,7 +102,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[ReadError]]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            _walk(path, found, errors, frozenset())
+            _walk(path, os.path.realpath(path), found, errors, frozenset())
         elif path.exists():
             _add_file(path, found, errors)
         elif path.is_symlink():
@@ -99,8 +112,14 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[ReadError]]:
     return sorted(found, key=str), errors
 
 
-def _walk(folder: Path, found: set[Path], errors: list[ReadError], seen: frozenset) -> None:
-    """Add the supported files under ``folder``; ``seen`` holds the real ancestor folders."""
+def _walk(
+    folder: Path, root: str, found: set[Path], errors: list[ReadError], seen: frozenset
+) -> None:
+    """Add the supported files under ``folder``.
+
+    ``root`` is the real path of the folder the user named; ``seen`` holds the real
+    ancestor folders (to stop symlink loops).
+    """
     try:
         real = os.path.realpath(folder)
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -116,17 +135,77 @@ def _walk(folder: Path, found: set[Path], errors: list[ReadError], seen: frozens
             continue
         path = folder / entry.name
         try:
+            if entry.is_symlink() and not _is_inside(os.path.realpath(path), root):
+                if os.path.lexists(path) and not os.path.exists(path):
+                    errors.append(ReadError(str(path), "broken symbolic link"))
+                else:
+                    errors.append(
+                        ReadError(str(path), "symbolic link to outside the folder (not followed)")
+                    )
+                continue
             is_dir = entry.is_dir()
             is_file = entry.is_file()
         except OSError as exc:
             errors.append(ReadError(str(path), f"cannot read ({exc.strerror or exc})"))
             continue
         if is_dir:
-            _walk(path, found, errors, seen)
+            _walk(path, root, found, errors, seen)
         elif is_file:
             _add_file(path, found, errors)
-        elif entry.is_symlink():
+        elif os.path.exists(path):
+            errors.append(ReadError(str(path), _not_regular(os.stat(path).st_mode)))
+        else:
             errors.append(ReadError(str(path), "broken symbolic link"))
+
+
+def _is_inside(path: str, root: str) -> bool:
+    """Return True if the real path ``path`` is ``root`` or lies under it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _not_regular(mode: int) -> str:
+    """Return the reason a file of this ``st_mode`` that is not a regular file is refused."""
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return f"not a regular file ({kind})"
+
+
+def _open_regular(path: Path, name: str) -> tuple[BinaryIO, int]:
+    """Open ``path`` for reading without blocking; return the file and its size.
+
+    A FIFO opened for reading blocks until a writer appears, so the file is opened
+    with ``O_NONBLOCK`` and checked with ``fstat`` (on the open descriptor, so a
+    file swapped after a check cannot slip through) before anything is read.
+
+    Raises
+    ------
+    ReadError
+        If ``path`` is missing, not a regular file, or cannot be opened.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise ReadError(name, "no such file") from None
+    except OSError as exc:
+        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(descriptor)
+    except OSError as exc:
+        os.close(descriptor)
+        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise ReadError(name, _not_regular(info.st_mode))
+    return os.fdopen(descriptor, "rb"), info.st_size
 
 
 def _add_file(path: Path, found: set[Path], errors: list[ReadError]) -> None:
@@ -137,8 +216,12 @@ def _add_file(path: Path, found: set[Path], errors: list[ReadError]) -> None:
         errors.append(ReadError(str(path), reason + " (no extension)" * (not suffix)))
         return
     try:
-        with open(path, "rb") as handle:
+        handle, _ = _open_regular(path, str(path))
+        with handle:
             head = handle.read(SNIFF_BYTES)
+    except ReadError as exc:
+        errors.append(exc)
+        return
     except OSError as exc:
         errors.append(ReadError(str(path), f"cannot read ({exc.strerror or exc})"))
         return
@@ -173,8 +256,10 @@ def read_document(path: Path, max_bytes: int = 20_000_000) -> Document:
     Raises
     ------
     ReadError
-        If the file is missing, too large, binary, undecodable, empty, of an
-        unsupported type, or its content is malformed (e.g. broken front matter).
+        If the file is missing, not a regular file (a folder, FIFO or device),
+        too large, binary, undecodable, empty, of an unsupported type, has a
+        paragraph over :data:`MAX_SEGMENT_CHARS` characters, or its content is
+        malformed (e.g. broken front matter).
 
     Examples
     --------
@@ -193,18 +278,14 @@ def read_document(path: Path, max_bytes: int = 20_000_000) -> Document:
             if suffix
             else "unsupported file type (no extension)",
         )
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise ReadError(name, "is a folder, not a file")
-        if info.st_size > max_bytes:
-            raise ReadError(name, f"file too large ({info.st_size} bytes, limit {max_bytes})")
-        with open(path, "rb") as handle:
+    handle, size = _open_regular(path, name)
+    with handle:
+        if size > max_bytes:
+            raise ReadError(name, f"file too large ({size} bytes, limit {max_bytes})")
+        try:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise ReadError(name, "no such file") from None
-    except OSError as exc:
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise ReadError(name, f"cannot read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
         raise ReadError(name, f"file too large (over {max_bytes} bytes)")
     text = decode_text(data, name)
@@ -212,10 +293,28 @@ def read_document(path: Path, max_bytes: int = 20_000_000) -> Document:
         raise ReadError(name, "empty file")
     kind = sniff_kind(path, text)
     if kind is DocumentKind.MARKDOWN:
-        return markdown.read_markdown(path, text)
-    if kind is DocumentKind.HTML:
-        return html.read_html(path, text)
-    return article.read_article(path, text)
+        document = markdown.read_markdown(path, text)
+    elif kind is DocumentKind.HTML:
+        document = html.read_html(path, text)
+    else:
+        document = article.read_article(path, text)
+    _check_segment_lengths(document)
+    return document
+
+
+def _check_segment_lengths(document: Document) -> None:
+    """Raise a :class:`ReadError` if a segment of ``document`` is over :data:`MAX_SEGMENT_CHARS`."""
+    for segment in document.segments:
+        if len(segment.text) > MAX_SEGMENT_CHARS:
+            where = ""
+            if document.kind is not DocumentKind.HTML:  # HTML offsets are in extracted text
+                start = segment.offsets.to_source(0)
+                where = f" at line {document.text.count(chr(10), 0, start) + 1}"
+            raise ReadError(
+                document.path,
+                f"paragraph too long ({len(segment.text)} characters{where}, "
+                f"limit {MAX_SEGMENT_CHARS})",
+            )
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -251,7 +350,12 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """Return ``data`` decoded by BOM, as UTF-8, or by a charset guess."""
+    """Return ``data`` decoded by BOM, as UTF-8, or by a charset guess.
+
+    UTF-8 whose only fault is a character cut off at the very end is UTF-8, with
+    that partial character replaced by U+FFFD (rather than guessed as Windows-1252,
+    which would turn every accented letter into mojibake).
+    """
     boms = (
         (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -269,8 +373,11 @@ def _decode(data: bytes, name: str) -> str:
         raise ReadError(name, "not a text file (contains NUL bytes)")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            # UTF-8 cut off inside its last character (a download or copy stopped at
+            # a byte limit): the text is UTF-8, the broken tail becomes U+FFFD.
+            return data.decode("utf-8", "replace")
     matches = charset_normalizer.from_bytes(data, cp_isolation=list(GUESS_ENCODINGS))
     best = matches.best()
     if best is None:

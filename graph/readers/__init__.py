@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from graph.model import Document, OffsetMap, SectionKind, Segment
 
@@ -72,7 +73,12 @@ class CleanText:
         Used where removed markup separated two words; ``offset`` should point at a
         source whitespace character so the offset contract still holds.
         """
-        if self._chars and self._chars[-1] != " " and self.source[offset].isspace():
+        if (
+            self._chars
+            and self._chars[-1] != " "
+            and 0 <= offset < len(self.source)
+            and self.source[offset].isspace()
+        ):
             self._chars.append(" ")
             self._offsets.append(offset)
 
@@ -227,3 +233,31 @@ def offset_problems(document: Document) -> list[str]:
                 )
                 break
     return problems
+
+
+def web_url(value: str | None) -> str | None:
+    """Return ``value`` stripped if it is an ``http(s)`` URL with a host, else None.
+
+    A source's URL comes from the document itself (front matter, a page's
+    canonical link), so ``javascript:``, ``data:`` or ``file:`` addresses and
+    text with spaces are not taken as the source's web address.
+
+    Examples
+    --------
+    >>> web_url(" https://example.org/a?b=1 ")
+    'https://example.org/a?b=1'
+    >>> web_url("javascript:alert(1)") is None, web_url("file:///etc/passwd") is None
+    (True, True)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    if any(char.isspace() or char in '<>"' for char in value):
+        return None
+    return value

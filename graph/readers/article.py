@@ -83,6 +83,12 @@ _DATELINE = re.compile(
     r"[ \t]*(?:--|—|–|-)[ \t]+"
 )
 _NUMBER = re.compile(r"\d+")
+MAX_BOILERPLATE_LINE = 300
+"""Lines longer than this are never boilerplate (nor comment markers).
+
+Boilerplate is short; the limit also keeps the patterns of ``data/boilerplate.yaml``
+(some of which backtrack on long lines) from taking quadratic time.
+"""
 _SUBHEADING_WORDS = 10
 _SUBHEADING_CHARS = 100
 
@@ -117,6 +123,19 @@ def load_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
     return Boilerplate(
         compile_any("lines"), compile_any("comment_lines"), compile_any("comment_markers")
     )
+
+
+def is_boilerplate(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> bool:
+    """Return True if ``text[start:end]`` is short and wholly matches a boilerplate ``pattern``.
+
+    Examples
+    --------
+    >>> bp = load_boilerplate()
+    >>> is_boilerplate(bp.lines, "Tags: war"), is_boilerplate(bp.lines, "Tags: " + "x" * 400)
+    (True, False)
+    """
+    end = len(text) if end is None else end
+    return end - start <= MAX_BOILERPLATE_LINE and pattern.fullmatch(text, start, end) is not None
 
 
 @dataclass
@@ -329,7 +348,7 @@ def _comments_marker(
     """Return the index of the first comments-marker line at or after ``first``."""
     for index in range(first, len(lines)):
         start, end = lines[index]
-        if end > start and boilerplate.comment_markers.fullmatch(text, start, end):
+        if end > start and is_boilerplate(boilerplate.comment_markers, text, start, end):
             return index
     return None
 
@@ -341,9 +360,9 @@ def _units(
     units: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for start, end in lines:
-        boring = start == end or skip.fullmatch(text, start, end) is not None
+        boring = start == end or is_boilerplate(skip, text, start, end)
         if not boring and also_skip is not None:
-            boring = also_skip.fullmatch(text, start, end) is not None
+            boring = is_boilerplate(also_skip, text, start, end)
         if boring:
             if current:
                 units.append(current)

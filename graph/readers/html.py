@@ -32,8 +32,8 @@ from lxml import etree
 from graph import ids
 from graph.errors import ReadError
 from graph.model import Document, DocumentKind, SectionKind, Segment, Source, Trust
-from graph.readers import span_segment
-from graph.readers.article import load_boilerplate, split_dateline
+from graph.readers import span_segment, web_url
+from graph.readers.article import is_boilerplate, load_boilerplate, split_dateline
 
 _SKIPPED = {"code", "graphic", "fw", "note"}
 """trafilatura elements whose text is not prose to analyse."""
@@ -67,7 +67,7 @@ def read_html(path: Path, text: str) -> Document:
     body = [
         (kind, block)
         for kind, block in _blocks(result.body)
-        if not boilerplate.lines.fullmatch(block)
+        if not is_boilerplate(boilerplate.lines, block)
     ]
     if not any(kind == "p" for kind, _ in body):
         raise ReadError(name, "no main text found")
@@ -75,7 +75,7 @@ def read_html(path: Path, text: str) -> Document:
     if result.commentsbody is not None:
         for kind, block in _blocks(result.commentsbody):
             skip = kind == "head" or any(
-                pattern.fullmatch(block)
+                is_boilerplate(pattern, block)
                 for pattern in (
                     boilerplate.lines,
                     boilerplate.comment_lines,
@@ -123,7 +123,7 @@ def read_html(path: Path, text: str) -> Document:
         title=title,
         kind=DocumentKind.HTML,
         path=name,
-        url=result.url or None,
+        url=web_url(result.url),
         publisher=result.sitename or None,
         author=result.author or None,
         topic=categories[0] if categories else None,

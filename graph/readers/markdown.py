@@ -37,6 +37,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -51,16 +52,23 @@ from graph.model import (
     Source,
     Timestamp,
 )
-from graph.readers import CleanText, make_segment
+from graph.readers import CleanText, make_segment, web_url
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 """Front matter larger than this is refused."""
+
+MAX_FRONT_MATTER_DEPTH = 20
+"""Front matter nested deeper than this (lists in maps in lists...) is refused.
+
+PyYAML's scanner slows down quadratically and its composer recurses with nesting,
+so ``[[[[...`` would otherwise take seconds and end in a RecursionError.
+"""
 
 YOUTUBE_WATCH = "https://www.youtube.com/watch?v="
 
 _FM_OPEN = re.compile(r"---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-_TITLE_LINE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
+_TITLE_LINE = re.compile(r"^title[ \t]*+:[ \t]*+(.*)$", re.M)
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|$)")
@@ -69,19 +77,55 @@ _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]+|$)")
 _QUOTE = re.compile(r"[ \t]{0,3}(?:>[ \t]?)+")
 _FROM = re.compile(
-    r"[ \t]*From:[ \t]*\[\[(?P<target>[^\[\]|]+?)[ \t]*(?:\|[ \t]*(?P<label>[^\[\]]*?)[ \t]*)?\]\]"
-    r"[ \t]*(?:<br[ \t]*/?>[ \t]*)*$"
+    r"[ \t]*+From:[ \t]*+\[\[(?P<target>[^\[\]|]++)(?:\|(?P<label>[^\[\]]*+))?\]\]"
+    r"[ \t]*+(?:<br[ \t]*+/?>[ \t]*+)*+$"
 )
 _BOLD_LABEL = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1:?[ \t]*$")
 
+MAX_CODE_SPAN = 1000
+"""Longest inline code span recognised, in characters (bounds the search for its end)."""
+
+# Every repetition below is possessive or bounded, and no alternative can run
+# into the next one, so scanning a line is linear in its length whatever it holds
+# (runs of brackets, backticks, spaces or "<!--"). Whitespace before a timestamp
+# and the end of an HTML comment are found by hand in ``_Parser._inline``.
 _INLINE = re.compile(
-    r"(?P<code>`+)(?P<codebody>.+?)(?P=code)"
-    r"|\[\[(?P<target>[^\[\]|\n]+?)[ \t]*(?:\|[ \t]*(?P<label>[^\[\]\n]*?)[ \t]*)?\]\]"
-    r"|(?P<stamp>[ \t]*\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\])"
-    r"|!?\[(?P<text>[^\[\]\n]*)\]\([^()\s]*(?:[ \t]+\"[^\"\n]*\")?\)"
-    r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>\n]*)?/?>|<!--.*?-->)"
+    rf"(?<!`)(?P<code>`++)(?P<codebody>.{{1,{MAX_CODE_SPAN}}}?)(?<!`)(?P=code)(?!`)"
+    r"|\[\[(?P<target>[^\[\]|\n]++)(?:\|(?P<label>[^\[\]\n]*+))?\]\]"
+    r"|(?P<stamp>\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\])"
+    r"|!?\[(?P<text>[^\[\]\n]*+)\]\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)"
+    r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*+(?:[ \t][^<>\n]*+)?/?>)"
+    r"|(?P<comment><!--)"
     r"|\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|>~])"
     r"|(?P<emph>\*{1,3}|_{1,3}|~~)"
+)
+
+
+_OPENERS = (
+    yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
+    yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken,
+)  # fmt: skip
+_CLOSERS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` on which a date that is no real date stays a string.
+
+    ``date: 2024-13-01`` makes the plain safe loader raise ``ValueError`` (and
+    ``!!timestamp x`` an ``AttributeError``); a note's metadata keeps it as text.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        """Return the date or datetime of ``node``, or its text if it is not a valid one."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError):
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp
 )
 
 
@@ -171,8 +215,12 @@ def split_front_matter(text: str) -> tuple[int, int, int] | None:
 def parse_front_matter(raw: str, name: str) -> dict:
     """Safely parse YAML front matter into a mapping of plain JSON-able values.
 
-    Only ``yaml.safe_load`` is used; anchors and aliases (alias bombs), blocks over
-    64 KB and non-mapping documents are refused. Dates become ISO strings.
+    Only PyYAML's safe loader is used (no tag can build a Python object); anchors
+    and aliases (alias bombs), blocks over 64 KB, nesting over
+    :data:`MAX_FRONT_MATTER_DEPTH` levels, values an explicit tag cannot convert
+    (``!!int abc``) and non-mapping documents are refused. Dates become ISO strings,
+    invalid dates stay strings; control characters and lone surrogates in strings
+    become U+FFFD so they cannot break the XML and RDF exports.
 
     Raises
     ------
@@ -190,12 +238,26 @@ def parse_front_matter(raw: str, name: str) -> dict:
     if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise ReadError(name, "front matter too large (over 64 KB)")
     try:
+        depth = 0
         for token in yaml.scan(raw, Loader=yaml.SafeLoader):
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 raise ReadError(name, "front matter uses YAML anchors or aliases (refused)")
-        data = yaml.safe_load(raw)
+            if isinstance(token, _OPENERS):
+                depth += 1
+                if depth > MAX_FRONT_MATTER_DEPTH:
+                    raise ReadError(
+                        name,
+                        f"front matter nested too deeply (over {MAX_FRONT_MATTER_DEPTH} levels)",
+                    )
+            elif isinstance(token, _CLOSERS):
+                depth -= 1
+        data = yaml.load(raw, Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
         raise ReadError(name, f"broken front matter ({_yaml_reason(exc)})") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # An explicit tag PyYAML cannot apply, e.g. ``!!int abc`` or ``!!float x``.
+        reason = " ".join(str(exc).split())[:200]
+        raise ReadError(name, f"broken front matter ({reason})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -214,7 +276,7 @@ def _yaml_reason(exc: yaml.YAMLError) -> str:
 def _jsonable(value: object) -> object:
     """Return ``value`` with dates as ISO strings and only JSON types left."""
     if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {_jsonable(str(key)): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
     if isinstance(value, set | frozenset):
@@ -222,8 +284,10 @@ def _jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if value is None or isinstance(value, str | int | float | bool):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        return _UNSAFE_CHARS.sub("\ufffd", value)
+    if value is None or isinstance(value, int | float | bool):
         return value
     return str(value)
 
@@ -242,7 +306,7 @@ def _find_title(text: str, start: int, end: int, title: str) -> tuple[int, int] 
     """Return the span of the front matter title's value in ``text``, if it is copied verbatim."""
     line = _TITLE_LINE.search(text, start, end)
     if line is not None:
-        raw = line.group(1)
+        raw = line.group(1).rstrip(" \t")
         offset = line.start(1)
         if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
             raw, offset = raw[1:-1], offset + 1
@@ -256,11 +320,11 @@ def _find_title(text: str, start: int, end: int, title: str) -> tuple[int, int] 
 def _source(path: Path, meta: dict, title: str, channel: str | None) -> tuple[Source, dict]:
     """Return the note's source and its plain metadata."""
     video_id = _text(meta.get("videoId") or meta.get("video_id"))
-    url = _text(meta.get("url"))
-    if url is None and (candidate := _text(meta.get("source"))) and "://" in candidate:
-        url = candidate
+    url = web_url(_text(meta.get("url")))
+    if url is None:
+        url = web_url(_text(meta.get("source")))
     if url is None and video_id:
-        url = YOUTUBE_WATCH + video_id
+        url = web_url(YOUTUBE_WATCH + quote(video_id, safe=""))
     channel = _text(meta.get("channel")) or channel
     fields = {
         "title": title,
@@ -350,11 +414,15 @@ class _Parser:
             return None
         if not self._seen_body and (match := _FROM.match(line)):
             self._close()
-            self.channel = (match.group("label") or match.group("target")).strip()
+            label = (match.group("label") or "").strip()
+            self.channel = label or match.group("target").strip()
             return None
         if match := _QUOTE.match(line):
             start += match.end()
             line = line[match.end() :]
+            if not line.strip():  # a bare ">" line separates paragraphs like a blank line
+                self._close()
+                return None
         if match := _ITEM.match(line):
             self._close()
             self._block = _Block("item", [(start + match.end(), end)])
@@ -402,20 +470,39 @@ class _Parser:
     def _inline(self, clean: CleanText, start: int, end: int) -> None:
         """Copy ``text[start:end]`` into ``clean`` without inline markup, noting links and times."""
         text = self.text
-        position = start
-        for match in _INLINE.finditer(text, start, end):
+        position = start  # everything before this is handled
+        search_from = start
+        comments_close = True  # False once an unclosed "<!--" shows no "-->" follows
+        while (match := _INLINE.search(text, search_from, end)) is not None:
+            search_from = match.end()
+            if match.group("comment") is not None:
+                close = text.find("-->", match.end(), end) if comments_close else -1
+                if close < 0:
+                    comments_close = False  # a later "<!--" cannot be closed either
+                    continue  # not a comment: "<!--" stays as text
+                clean.copy(position, match.start())
+                position = search_from = close + 3
+                continue
+            if match.group("stamp") is not None:
+                begin = match.start()
+                while begin > position and text[begin - 1] in " \t":
+                    begin -= 1
+                clean.copy(position, begin)
+                position = match.end()
+                self._stamp(clean, match, begin)
+                continue
             clean.copy(position, match.start())
             position = match.end()
             if match.group("code") is not None:
                 clean.copy(*match.span("codebody"))
             elif match.group("target") is not None:
-                label = match.group("label")
-                shown = "label" if label else "target"
-                target = match.group("target").strip()
+                target_start, target_end = match.span("target")
+                target_end = max(target_start + 1, _rstrip_blank(text, target_start, target_end))
+                label_span = _strip_blank(text, *match.span("label"))
+                label = text[label_span[0] : label_span[1]]
+                target = text[target_start:target_end].strip()
                 self.links.append(Link(target, label or target, match.start(), match.end()))
-                clean.copy(*match.span(shown))
-            elif match.group("stamp") is not None:
-                self._stamp(clean, match)
+                clean.copy(*(label_span if label else (target_start, target_end)))
             elif match.group("text") is not None:
                 clean.copy(*match.span("text"))
             elif match.group("tag") is not None:
@@ -427,17 +514,38 @@ class _Parser:
                 clean.copy(match.start(), match.end())
         clean.copy(position, end)
 
-    def _stamp(self, clean: CleanText, match: re.Match) -> None:
-        """Record a ``[hh:mm:ss]`` timestamp, or copy the text if it is not a valid time."""
+    def _stamp(self, clean: CleanText, match: re.Match, begin: int) -> None:
+        """Record a ``[hh:mm:ss]`` timestamp, or copy it (from ``begin``) if it is not a valid time.
+
+        ``begin`` is where the whitespace before the timestamp starts.
+        """
         hours = int(match.group("h") or 0)
         minutes, seconds = int(match.group("m")), int(match.group("s"))
         if seconds >= 60 or (match.group("h") is not None and minutes >= 60):
-            clean.copy(match.start(), match.end())
+            clean.copy(begin, match.end())
             return
-        bracket = self.text.index("[", match.start())
         self.timestamps.append(
-            Timestamp(hours * 3600 + minutes * 60 + seconds, bracket, match.end())
+            Timestamp(hours * 3600 + minutes * 60 + seconds, match.start(), match.end())
         )
+
+
+def _rstrip_blank(text: str, start: int, end: int) -> int:
+    """Return ``end`` moved back over spaces and tabs, not before ``start``."""
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def _strip_blank(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span ``(start, end)`` without leading and trailing spaces and tabs.
+
+    A missing group (``-1, -1``) gives an empty span.
+    """
+    if start < 0:
+        return 0, 0
+    while start < end and text[start] in " \t":
+        start += 1
+    return start, _rstrip_blank(text, start, end)
 
 
 def _is_delimiter(text: str, match: re.Match, start: int, end: int) -> bool:
