@@ -29,7 +29,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.assemble import assemble
-from graph.errors import ClaimgraphError, ReadError, ValidationError
+from graph.errors import BuildFailedError, ReadError, ValidationError
 from graph.model import Document, Extraction
 
 ProgressFn = Callable[[int, int, str], None]
@@ -108,14 +108,16 @@ def extract_all(
     workers: int = 1,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
-) -> tuple[list[Extraction], int]:
+) -> tuple[list[Extraction], int, list[ReadError]]:
     """Extract every document, using the cache where it has a result.
 
-    Returns the extractions (in input order) and how many came from the cache.
+    Returns the extractions (in input order), how many came from the cache, and an
+    error for each document whose extraction failed (the others still build).
     """
     from graph.cache import ExtractionCache
-    from graph.parallel import extract_parallel
+    from graph.parallel import ExtractionFailure, extract_parallel
 
+    failures: list[ReadError] = []
     cache = ExtractionCache(cache_dir) if cache_dir is not None else None
     results: list[Extraction | None] = [None] * len(documents)
     todo: list[int] = []
@@ -129,13 +131,16 @@ def extract_all(
     done = cached
     for i, extraction in extract_parallel([documents[i] for i in todo], workers=workers,
                                           indices=todo):
+        done += 1
+        if isinstance(extraction, ExtractionFailure):
+            failures.append(ReadError(extraction.path, extraction.reason))
+            continue
         results[i] = extraction
         if cache:
             cache.put(documents[i], extraction)
-        done += 1
         if progress:
             progress(done, len(documents), documents[i].path)
-    return [r for r in results if r is not None], cached
+    return [r for r in results if r is not None], cached, failures
 
 
 PACKAGE = Path(__file__).resolve().parent
@@ -267,11 +272,10 @@ def build(
 
     documents, errors = read_documents(paths, max_bytes=max_bytes)
     if strict and errors:
-        raise ClaimgraphError(
-            f"{len(errors)} file(s) failed and --strict is set; nothing written"
-        )
+        raise BuildFailedError(
+            f"{len(errors)} file(s) failed and --strict is set; nothing written", errors)
     if not documents:
-        raise ClaimgraphError("no document could be read; nothing written")
+        raise BuildFailedError("no document could be read; nothing written", errors)
 
     key = None
     if cache_dir is not None:
@@ -288,9 +292,15 @@ def build(
             )
 
     n_documents = len(documents)
-    extractions, cached = extract_all(
+    extractions, cached, failures = extract_all(
         documents, workers=workers, cache_dir=cache_dir, progress=progress
     )
+    errors = errors + failures
+    if strict and failures:
+        raise BuildFailedError(
+            f"{len(failures)} file(s) failed and --strict is set; nothing written", failures)
+    if not extractions:
+        raise BuildFailedError("no document could be extracted; nothing written", errors)
     del documents  # each extraction holds its document
     graph = assemble(extractions)
     del extractions

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from graph.errors import ClaimgraphError
+from graph.errors import BuildFailedError, ClaimgraphError
 
 EXIT_PARTIAL = 3
 """Exit code of a build that wrote its exports but skipped files it could not read."""
@@ -84,6 +84,10 @@ def build(paths: tuple[Path, ...], out_dir: Path, workers: int, cache_dir: Path,
                 cache_dir=None if no_cache else cache_dir,
                 strict=strict, max_bytes=max_bytes, progress=progress,
             )
+    except BuildFailedError as exc:
+        for err in exc.errors:
+            click.echo(f"error: {err}", err=True)
+        raise fail(exc) from None
     except ClaimgraphError as exc:
         raise fail(exc) from None
     for err in report.errors:

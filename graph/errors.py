@@ -25,6 +25,14 @@ class ReadError(ClaimgraphError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class BuildFailedError(ClaimgraphError):
+    """A build wrote nothing; ``errors`` names each file that failed and why."""
+
+    def __init__(self, message: str, errors: list[ReadError] | None = None) -> None:
+        self.errors = list(errors or [])
+        super().__init__(message)
+
+
 class ModelMissingError(ClaimgraphError):
     """The spaCy language model is not installed or not the expected one."""
 

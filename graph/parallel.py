@@ -26,15 +26,39 @@ CHUNK_DOCS = 8
 """Documents parsed together in one ``nlp.pipe`` call (and sent to a worker at once)."""
 
 
-def _extract_chunk(docs: Sequence[Document]) -> list[Extraction]:
+@dataclasses.dataclass(frozen=True)
+class ExtractionFailure:
+    """A document whose extraction raised: reported for that file, the rest still build."""
+
+    path: str
+    reason: str
+
+
+Outcome = Extraction | ExtractionFailure
+
+
+def _extract_chunk(docs: Sequence[Document]) -> list[Outcome]:
     from graph.extract import extract_documents
     from graph.nlp import load_nlp
 
-    return extract_documents(docs, load_nlp())
+    nlp = load_nlp()
+    try:
+        return list(extract_documents(docs, nlp))
+    except Exception:
+        pass  # find the document that fails: retry one by one, so the others still build
+    outcomes: list[Outcome] = []
+    for doc in docs:
+        try:
+            outcomes.extend(extract_documents([doc], nlp))
+        except Exception as exc:
+            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+            outcomes.append(ExtractionFailure(doc.path, reason))
+    return outcomes
 
 
-def _extract_chunk_remote(docs: Sequence[Document]) -> list[Extraction]:
-    return [dataclasses.replace(e, document=None) for e in _extract_chunk(docs)]
+def _extract_chunk_remote(docs: Sequence[Document]) -> list[Outcome]:
+    return [dataclasses.replace(e, document=None) if isinstance(e, Extraction) else e
+            for e in _extract_chunk(docs)]
 
 
 def _warm_up() -> None:
@@ -54,8 +78,8 @@ def chunks(items: Sequence[Document], size: int = CHUNK_DOCS) -> list[Sequence[D
 
 def extract_parallel(
     documents: Sequence[Document], *, workers: int = 1, indices: Sequence[int] | None = None
-) -> Iterator[tuple[int, Extraction]]:
-    """Yield ``(index, extraction)`` for each document, in input order.
+) -> Iterator[tuple[int, Outcome]]:
+    """Yield ``(index, extraction or failure)`` for each document, in input order.
 
     ``indices`` names each document's position in the caller's list (defaults to
     0..n-1). With ``workers`` > 1 and at least :data:`MIN_DOCS_PER_WORKER` documents
@@ -68,7 +92,7 @@ def extract_parallel(
     workers = max(1, min(workers, len(docs) // MIN_DOCS_PER_WORKER))
     groups = chunks(docs)
     if workers == 1:
-        results: Iterator[list[Extraction]] = map(_extract_chunk, groups)
+        results: Iterator[list[Outcome]] = map(_extract_chunk, groups)
         position = 0
         for group in results:
             for extraction in group:
@@ -81,5 +105,7 @@ def extract_parallel(
         for group in pool.imap(_extract_chunk_remote, groups, chunksize=1):
             for extraction in group:
                 doc = docs[position]
-                yield idx[position], dataclasses.replace(extraction, document=doc)
+                if isinstance(extraction, Extraction):
+                    extraction = dataclasses.replace(extraction, document=doc)
+                yield idx[position], extraction
                 position += 1

@@ -81,3 +81,35 @@ def test_build_with_no_readable_document_fails(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     with pytest.raises(ClaimgraphError, match="no document"):
         build([tmp_path], tmp_path / "out", workers=1, cache_dir=None)
+
+
+def test_extract_all_reports_a_failing_document_and_extracts_the_rest(corpus):
+    from graph.build import extract_all
+    from graph.ingest import read_document
+    from graph.model import Document, DocumentKind, OffsetMap, SectionKind, Segment, Source
+
+    good = read_document(corpus / "caravanserai-russian-it-exodus.txt")
+    text = "Russia sells oil. " * 70_000  # past spaCy's max_length: the parser refuses it
+    source = Source("source/huge", "Huge", DocumentKind.ARTICLE, "huge.txt")
+    huge = Document("huge.txt", text, DocumentKind.ARTICLE, (source,),
+                    (Segment(text, OffsetMap(((0, 0),)), SectionKind.BODY, source.id),))
+    extractions, cached, failures = extract_all([huge, good], workers=1)
+    assert [e.document.path for e in extractions] == [good.path]
+    assert cached == 0
+    assert [f.path for f in failures] == ["huge.txt"]
+    assert "extraction failed" in str(failures[0])
+
+
+def test_build_strict_names_each_failed_file(tmp_path, corpus):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    docs = tmp_path / "docs"
+    shutil.copytree(corpus, docs)
+    (docs / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    result = CliRunner().invoke(cli, ["build", str(docs), "--out", str(tmp_path / "out"),
+                                      "--strict", "--no-cache", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "scan.pdf" in result.output
+    assert "--strict" in result.output
