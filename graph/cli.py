@@ -107,9 +107,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, workers: int, cache_dir: Path,
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
               help="Output format.")
-@click.option("--timeout", type=float, default=None, help="Give up after this many seconds.")
-def query(query: str, data: Path, store_dir: Path | None, fmt: str,
-          timeout: float | None) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Give up after this many seconds.")
+def query(query: str, data: Path, store_dir: Path | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL query: a query string, a .rq file or a ready query's name.
 
     Ready queries live in data/queries/ (e.g. depends-on, supplies-to, migration).

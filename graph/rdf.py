@@ -83,7 +83,8 @@ Quad = tuple[URIRef, URIRef, Node, URIRef]
 _DECIMAL = XSD.decimal
 _INTEGER = XSD.integer
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = re.compile(r"https?://", re.IGNORECASE)
+"""Only web URLs become IRIs: javascript:, data: or file: values stay out of the RDF."""
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
@@ -106,11 +107,14 @@ def node_iri(node_id: str) -> URIRef:
 def url_iri(url: str | None) -> URIRef | None:
     """Return ``url`` as an IRI with unsafe characters percent-encoded.
 
-    ``None`` for a missing or relative URL (it would resolve against the file).
+    ``None`` for a missing or relative URL (it would resolve against the file) and for
+    any scheme but http(s).
 
     >>> str(url_iri('https://ex.org/a b"<x>'))
     'https://ex.org/a%20b%22%3Cx%3E'
     >>> url_iri("notes/a.md") is None
+    True
+    >>> url_iri("javascript:alert(1)") is None
     True
     """
     if not url or not _SCHEME.match(url):

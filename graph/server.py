@@ -421,6 +421,14 @@ class WorkerPool:
             self._kill(worker)
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+"""Names a loopback-bound endpoint answers to."""
+
+EXPORTED_PAGE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                     "img-src data:; font-src data:; connect-src 'none'")
+"""The exported graph.html is self-contained: it may run its inline script, fetch nothing."""
+
+
 class EndpointHTTPServer(ThreadingHTTPServer):
     """The HTTP server: one thread per connection, a listen backlog sized for bursts.
 
@@ -468,8 +476,27 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _error(self, status: int, error: str, message: str) -> None:
         self._send(*error_reply(status, error, message))
 
+    def _host_allowed(self) -> bool:
+        """Refuse (421) a Host header naming another site while bound to loopback.
+
+        A page on another site could otherwise point its own domain at 127.0.0.1
+        (DNS rebinding) and read the endpoint from the analyst's browser.
+        """
+        bound = self.server.server_address[0]
+        if bound not in LOOPBACK_HOSTS:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+        if name in LOOPBACK_HOSTS or name == "":
+            return True
+        self._error(HTTPStatus.MISDIRECTED_REQUEST, "wrong host",
+                    f"this endpoint answers only to loopback names, not {host!r}")
+        return False
+
     def do_GET(self) -> None:
         """Serve ``/sparql`` queries, the pages and static files."""
+        if not self._host_allowed():
+            return
         url = urlsplit(self.path)
         if url.path == "/sparql":
             self._protocol(parse_qs(url.query, keep_blank_values=True))
@@ -498,6 +525,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Serve SPARQL protocol POST requests on ``/sparql``."""
+        if not self._host_allowed():
+            return
         url = urlsplit(self.path)
         if url.path != "/sparql":
             self._error(HTTPStatus.NOT_FOUND, "not found", f"no POST handler for {url.path}")
@@ -564,6 +593,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                                               else "")}
         if path.parent == STATIC:
             headers["Content-Security-Policy"] = "default-src 'self'"
+        elif media == "text/html":
+            headers["Content-Security-Policy"] = EXPORTED_PAGE_CSP
         self._send(HTTPStatus.OK, headers, path.read_bytes())
 
 

@@ -99,12 +99,27 @@ def to_gexf(graph: nx.MultiDiGraph) -> bytes:
     return ("<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()).encode("utf-8")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (CSV injection)."""
+
+
+def csv_cell(value: object) -> object:
+    """Return ``value`` safe to open in a spreadsheet: document text never runs as a formula.
+
+    >>> csv_cell("=1+1") == "'=1+1", csv_cell(-3), csv_cell("Russia")
+    (True, -3, 'Russia')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+        writer.writerow({k: "" if row.get(k) is None else csv_cell(row[k]) for k in columns})
     return buffer.getvalue()
 
 

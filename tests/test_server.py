@@ -276,3 +276,21 @@ def test_start_server_reports_unparsable_data_as_read_error(tmp_path):
     bad.write_text("<urn:a> <urn:p> .\n")
     with pytest.raises(ReadError, match="not valid Turtle"):
         start_server(bad, workers=1)
+
+
+def test_server_refuses_a_foreign_host_header(server):
+    # A DNS-rebinding page would reach 127.0.0.1 under its own domain name.
+    response = httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                         headers={"Host": "evil.example:7878"})
+    assert response.status_code == 421
+    assert "loopback" in response.json()["message"]
+    ok = httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                   headers={"Host": "localhost"})
+    assert ok.status_code == 200
+
+
+def test_server_sends_graph_html_with_a_no_network_policy(server):
+    response = httpx.get(server.url + "/")
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "connect-src 'none'" in policy
