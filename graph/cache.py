@@ -23,6 +23,12 @@ PACKAGE = Path(__file__).resolve().parent
 DATA = PACKAGE.parent / "data"
 DEFAULT_CACHE_DIR = Path(".claimgraph-cache")
 
+EXTRACTION_MODULES = (
+    "model.py", "ids.py", "nlp.py", "gazetteer.py", "extract.py", "mentions.py",
+    "attribution.py", "modality.py", "relations.py", "quantities.py", "parallel.py",
+)
+"""The code an extraction depends on (readers are covered by the document itself)."""
+
 
 @functools.cache
 def pipeline_version() -> str:
@@ -30,7 +36,7 @@ def pipeline_version() -> str:
     from graph.nlp import EXPECTED_META
 
     h = hashlib.sha256(EXPECTED_META["version"].encode())
-    files = sorted(PACKAGE.glob("*.py")) + sorted(DATA.glob("*.yaml"))
+    files = [PACKAGE / name for name in EXTRACTION_MODULES] + sorted(DATA.glob("*.yaml"))
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())

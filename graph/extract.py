@@ -96,6 +96,18 @@ def load_boilerplate(path: Path = CLAIMS_PATH) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in raw["boilerplate"])
 
 
+CLOSING = " \t\"'”’)]»"
+
+
+def is_question(text: str) -> bool:
+    """True if a sentence asks rather than asserts: a question is not a claim.
+
+    >>> is_question("Is it possible that Russia suffers?"), is_question('"Why?" he asked.')
+    (True, False)
+    """
+    return text.rstrip(CLOSING).endswith("?")
+
+
 def is_boilerplate(text: str) -> bool:
     """True if a sentence carries no claim (page furniture, or no words at all).
 
@@ -277,7 +289,7 @@ def analyse_document(doc: Document, nlp: Language, parsed: Sequence[Doc] | None 
     ):
         for sent, attribution in zip(sdoc.sents, attrs, strict=True):
             text = sent.text.strip()
-            if is_boilerplate(text):
+            if is_boilerplate(text) or is_question(text):
                 continue
             lead = len(sent.text) - len(sent.text.lstrip())
             start, end = source_offsets(

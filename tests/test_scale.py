@@ -134,3 +134,12 @@ def test_export_graph_refuses_a_broken_graph_with_either_engine(tmp_path, nlp, c
     with pytest.raises(ValidationError, match="Actor-label"):
         export_graph(graph, tmp_path / "out", html=False, engine=engine)
     assert not (tmp_path / "out").exists()
+
+
+def test_pipeline_version_covers_every_extraction_module():
+    from graph.cache import EXTRACTION_MODULES, PACKAGE
+
+    assert all((PACKAGE / name).is_file() for name in EXTRACTION_MODULES)
+    imported = {"extract.py", "mentions.py", "relations.py", "quantities.py",
+                "attribution.py", "modality.py"}
+    assert imported <= set(EXTRACTION_MODULES)
