@@ -10,6 +10,7 @@ import csv
 import http.client
 import io
 import json
+import os
 import shutil
 import threading
 import time
@@ -294,3 +295,49 @@ def test_server_sends_graph_html_with_a_no_network_policy(server):
     assert response.status_code == 200
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "connect-src 'none'" in policy
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and its descendants, from /proc."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        rss = next((line.split()[1] for line in status.splitlines()
+                    if line.startswith("VmRSS:")), "0")
+        total += int(rss)
+        stack.extend(int(c) for c in children)
+    return total / 1024
+
+
+@pytest.mark.slow
+def test_server_load_of_50_clients_for_20_seconds_gives_no_5xx_and_no_memory_blow_up(server):
+    queries = [q.text for q in ready_queries().values()]
+    httpx.post(server.url + "/sparql", data={"query": queries[0]}, timeout=30)
+    before = _tree_rss_mb(os.getpid())
+    stop_at = time.monotonic() + 20.0
+    statuses: Counter[tuple[int, str]] = Counter()
+    lock = threading.Lock()
+
+    def client_loop(index: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            turn = index
+            while time.monotonic() < stop_at:
+                response = c.get("/sparql", params={"query": queries[turn % len(queries)]})
+                error = response.json().get("error", "") if response.status_code != 200 else ""
+                with lock:
+                    statuses[(response.status_code, error)] += 1
+                turn += 1
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        list(pool.map(client_loop, range(50)))
+    after = _tree_rss_mb(os.getpid())
+    unexpected = {k: n for k, n in statuses.items()
+                  if k[0] != 200 and not (k[0] == 503 and k[1] in ("timeout", "busy"))}
+    assert unexpected == {}
+    assert statuses[(200, "")] >= 50
+    assert after - before < 300, f"memory grew from {before:.0f} MB to {after:.0f} MB"
