@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+collect_ignore_glob = ["fixtures/*", "fixtures/**/*"]
+"""Fixture files are inputs (some, like the fuzz harness, are scripts), never tests."""
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = ROOT / "data" / "corpus"
