@@ -13,23 +13,31 @@ and whose files are still as written skips assembly, validation and export: it
 only reads the documents to compute the key.
 
 Validation uses the fastest SHACL engine installed (:func:`graph.validate.fast_engine`).
+After extraction the build runs on both cores where it can: the graph-only
+exports are written by a forked process while this one makes, validates and
+writes the RDF (see :func:`export_graph`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import networkx as nx
 
 from graph.assemble import assemble
-from graph.errors import BuildFailedError, ReadError, ValidationError
+from graph.errors import BuildFailedError, ExportError, ReadError, ValidationError
 from graph.model import Document, Extraction
 
 ProgressFn = Callable[[int, int, str], None]
@@ -74,6 +82,28 @@ def graph_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
         "quantities": kinds.count("quantity"),
         "relationships": relationships,
     }
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, then restore it.
+
+    The build's later stages make millions of small acyclic objects (graph
+    attributes, RDF terms, XML elements); each full collection walks all of them,
+    which took about half the time of making the quads. Reference counting still
+    frees them; only reference cycles wait until the block ends.
+
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_documents(
@@ -292,9 +322,11 @@ def build(
             )
 
     n_documents = len(documents)
-    extractions, cached, failures = extract_all(
-        documents, workers=workers, cache_dir=cache_dir, progress=progress
-    )
+    # With workers, this process only gathers results: no cyclic garbage to collect.
+    with gc_paused() if workers > 1 else contextlib.nullcontext():
+        extractions, cached, failures = extract_all(
+            documents, workers=workers, cache_dir=cache_dir, progress=progress
+        )
     errors = errors + failures
     if strict and failures:
         raise BuildFailedError(
@@ -302,9 +334,10 @@ def build(
     if not extractions:
         raise BuildFailedError("no document could be extracted; nothing written", errors)
     del documents  # each extraction holds its document
-    graph = assemble(extractions)
-    del extractions
-    written, counts = export_graph(graph, out_dir, html=html)
+    with gc_paused():
+        graph = assemble(extractions)
+        del extractions
+        written, counts = export_graph(graph, out_dir, html=html)
     if cache_dir is not None and key is not None:
         _write_manifest(cache_dir, out_dir, key, written, counts)
     return BuildReport(
@@ -312,12 +345,112 @@ def build(
     )
 
 
+class _Background:
+    """Run ``fn(*args, **kwargs)`` in a thread; :meth:`result` waits and returns or raises."""
+
+    def __init__(self, fn: Callable[..., object], *args: object, **kwargs: object) -> None:
+        self._value: object = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = fn(*args, **kwargs)
+            except BaseException as exc:  # re-raised by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self) -> object:
+        """The return value of ``fn`` (raises what it raised)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _SideProcess:
+    """Run ``fn(*args)`` in a forked process; :meth:`join` re-raises its error here.
+
+    A forked child shares the parent's memory pages until it writes to them, so
+    handing it the assembled graph costs no copy and no pickling.
+    """
+
+    def __init__(self, fn: Callable[..., object], *args: object) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_side_main, args=(send, fn, args), daemon=True)
+        self._proc.start()
+        send.close()
+
+    def join(self) -> None:
+        """Wait for the child; raise the exception it raised, if any."""
+        try:
+            outcome = self._recv.recv()
+        except EOFError:
+            outcome = ExportError(f"the export process died (exit code {self._proc.exitcode})")
+        finally:
+            self._recv.close()
+            self._proc.join()
+        if outcome is not None:
+            raise outcome
+
+    def kill(self) -> None:
+        """Stop the child if it still runs."""
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._recv.close()
+
+
+def _side_main(send: Connection, fn: Callable[..., object], args: tuple) -> None:
+    try:
+        fn(*args)
+        outcome: BaseException | None = None
+    except BaseException as exc:  # reported to the parent, which raises it
+        outcome = exc
+    try:
+        send.send(outcome)
+    except Exception:
+        send.send(ExportError(f"{type(outcome).__name__}: {outcome}"))
+    send.close()
+
+
+def _write_graph_files(graph: nx.MultiDiGraph, staging: Path, html: bool) -> None:
+    """The exports made from the networkx graph alone (run beside the RDF exports)."""
+    from graph.exports import write_graph_exports
+
+    write_graph_exports(graph, staging)
+    if html:
+        from graph.html import write_html
+
+        write_html(graph, staging / "graph.html")
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """``path`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    path = path.resolve()
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
 def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
                  engine: str | None = None) -> tuple[dict[str, Path], dict[str, int]]:
     """Validate the RDF of ``graph``, then write every export into ``out_dir``.
 
     Files are written into a staging folder inside ``out_dir`` and renamed into
-    place only once all are written, so a failure leaves the previous exports.
+    place only once all are written and the RDF has passed validation, so a
+    failure leaves the previous exports (and a missing ``out_dir`` stays missing).
+
+    The exports made from the networkx graph alone (GraphML, GEXF, CSV, HTML) are
+    written by a forked process while this one makes the RDF. The N-Quads text is
+    made first and validated in a thread (pyshacl-turbo reads N-Quads and lets go
+    of the GIL) while the other RDF files are written; no SHACL store is built
+    beside the quads. The cyclic garbage collector is paused throughout
+    (:func:`gc_paused`).
 
     Parameters
     ----------
@@ -341,40 +474,74 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
     ValidationError
         If the RDF does not conform to the shapes; nothing is written.
     """
-    import pyoxigraph as ox
+    with gc_paused():
+        return _export_graph(graph, out_dir, html=html, engine=engine)
 
-    from graph.exports import to_oxigraph, write_exports
+
+def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
+                  engine: str | None) -> tuple[dict[str, Path], dict[str, int]]:
+    from graph.exports import (
+        rdf_bytes,
+        to_oxigraph,
+        union_triples,
+        write_quad_exports,
+        write_text_exports,
+    )
     from graph.rdf import dataset_from_quads, quads
-    from graph.validate import describe, fast_engine, validate
+    from graph.validate import describe, fast_engine, validate, validate_nquads
 
-    items = quads(graph)
-    data = to_oxigraph(items)
     engine = engine or fast_engine()
-    if engine == "turbo":
-        store = ox.Store()
-        store.bulk_extend(data)
-        violations = validate(store, engine=engine)
-        del store
-    else:
-        violations = validate(dataset_from_quads(items), engine=engine)
-    if violations:
-        raise ValidationError(
-            "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
-            + describe(violations)
-        )
-
+    out_dir = Path(out_dir)
+    made = _missing_folders(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    side = None
     try:
-        write_exports(graph, staging, items, data)
-        if html:
-            from graph.html import write_html
-
-            write_html(graph, staging / "graph.html")
+        side = _SideProcess(_write_graph_files, graph, staging, html)
+        items = quads(graph)
+        data = to_oxigraph(items)
+        if engine == "turbo":
+            # pyshacl-turbo reads N-Quads and lets go of the GIL: validate graph.nq
+            # while the other RDF files are made.
+            nquads = rdf_bytes(data, "nquads")
+            checker = _Background(validate_nquads, nquads, engine=engine)
+            write_quad_exports(graph, staging, items)
+            del items
+            union = union_triples(data)
+            write_text_exports(staging, data, union, nquads)
+            del nquads
+            violations = checker.result()
+            del checker
+        else:
+            violations = validate(dataset_from_quads(items), engine=engine)
+            if not violations:
+                write_quad_exports(graph, staging, items)
+            union = union_triples(data)
+            write_text_exports(staging, data, union)
+            del items
+        if violations:
+            raise ValidationError(
+                "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
+                + describe(violations)
+            )
+        triples = len(union)
+        del data, union
+        side.join()
+        side = None
         written = publish(staging, out_dir)
+    except BaseException:
+        if side is not None:
+            side.kill()
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     counts = graph_counts(graph)
-    counts["triples"] = len({q.triple for q in data})
+    counts["triples"] = triples
     return written, counts

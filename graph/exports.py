@@ -105,41 +105,50 @@ def _umask() -> int:
     return mask
 
 
-class _OxTerms:
-    """Converts rdflib terms to pyoxigraph terms, reusing named nodes."""
-
-    def __init__(self) -> None:
-        self.named: dict[str, ox.NamedNode] = {}
-
-    def iri(self, term: URIRef) -> ox.NamedNode:
-        node = self.named.get(term)
-        if node is None:
-            node = self.named[term] = ox.NamedNode(str(term))
-        return node
-
-    def term(self, term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-        if type(term) is Literal:
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=self.iri(term.datatype))
-            return ox.Literal(str(term))
-        if isinstance(term, URIRef):
-            return self.iri(term)
-        raise ExportError(f"cannot export a {type(term).__name__} ({term!r}): no blank nodes")
-
-
 def to_oxigraph(items: Iterable[Quad]) -> list[ox.Quad]:
     """Return claimgraph's quads as pyoxigraph quads, in the same order.
+
+    Each IRI becomes one shared :class:`pyoxigraph.NamedNode`, looked up first by
+    the identity of the rdflib term (most terms are shared objects) and then by
+    its text.
 
     Raises
     ------
     ExportError
         On a blank node (exports never hold one).
     """
-    terms = _OxTerms()
-    return [ox.Quad(terms.iri(s), terms.iri(p), terms.term(o), terms.iri(g))
-            for s, p, o, g in items]
+    by_text: dict[str, ox.NamedNode] = {}
+    by_id: dict[int, ox.NamedNode] = {}
+    keep: list[URIRef] = []  # the terms whose ids key by_id stay alive
+    named_node, ox_literal, ox_quad = ox.NamedNode, ox.Literal, ox.Quad
+
+    def iri(term: URIRef) -> ox.NamedNode:
+        node = by_id.get(id(term))
+        if node is None:
+            text = str(term)
+            node = by_text.get(text)
+            if node is None:
+                node = by_text[text] = named_node(text)
+            by_id[id(term)] = node
+            keep.append(term)
+        return node
+
+    out = []
+    append = out.append
+    for s, p, o, g in items:
+        if type(o) is Literal:
+            if o.language:
+                obj = ox_literal(str(o), language=o.language)
+            elif o.datatype is not None:
+                obj = ox_literal(str(o), datatype=iri(o.datatype))
+            else:
+                obj = ox_literal(str(o))
+        elif isinstance(o, URIRef):
+            obj = iri(o)
+        else:
+            raise ExportError(f"cannot export a {type(o).__name__} ({o!r}): no blank nodes")
+        append(ox_quad(iri(s), iri(p), obj, iri(g)))
+    return out
 
 
 def union_triples(data: list[ox.Quad]) -> list[ox.Triple]:
@@ -273,6 +282,134 @@ def jsonld_bytes(items: list[Quad]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+GRAPH_FILES = ("graph.graphml", "graph.gexf", "claims.csv", "relationships.csv")
+"""The files made from the networkx graph alone (see :func:`write_graph_exports`)."""
+
+RDF_FILES = tuple(name for name in FILES if name not in GRAPH_FILES)
+"""The files made from the RDF quads (see :func:`write_rdf_exports`)."""
+
+
+def _write_all(out_dir: Path, names: Iterable[str], makers: dict) -> dict[str, Path]:
+    written = {}
+    for name in names:
+        try:
+            written[name] = write_atomic(out_dir / name, makers[name]())
+        except OSError as err:
+            raise ExportError(f"{out_dir / name}: cannot write ({err})") from err
+    return written
+
+
+def _ensure_folder(out_dir: Path) -> Path:
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExportError(f"{out_dir}: cannot make the output folder ({err})") from err
+    return out_dir
+
+
+def write_graph_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
+    """Write the exports made from the networkx graph alone (:data:`GRAPH_FILES`).
+
+    Parameters
+    ----------
+    graph
+        The claim graph built by :func:`graph.assemble.assemble`.
+    out_dir
+        Folder to write into; made if missing.
+
+    Returns
+    -------
+    dict
+        File name -> path written.
+
+    Raises
+    ------
+    ExportError
+        If a file cannot be written.
+    """
+    out_dir = _ensure_folder(out_dir)
+    makers = {
+        "graph.graphml": lambda: to_graphml(graph),
+        "graph.gexf": lambda: to_gexf(graph),
+        "claims.csv": lambda: claims_csv(graph).encode("utf-8"),
+        "relationships.csv": lambda: relationships_csv(graph).encode("utf-8"),
+    }
+    return _write_all(out_dir, GRAPH_FILES, makers)
+
+
+def write_quad_exports(graph: nx.MultiDiGraph, out_dir: Path,
+                       items: list[Quad]) -> dict[str, Path]:
+    """Write ``graph.jsonld`` and ``README.md``: the exports that need rdflib quads.
+
+    Parameters
+    ----------
+    graph
+        The claim graph built by :func:`graph.assemble.assemble`.
+    out_dir
+        Folder to write into; made if missing.
+    items
+        ``quads(graph)``.
+
+    Returns
+    -------
+    dict
+        File name -> path written.
+
+    Raises
+    ------
+    ExportError
+        If a file cannot be written.
+    """
+    out_dir = _ensure_folder(out_dir)
+    makers = {
+        "graph.jsonld": lambda: jsonld_bytes(items),
+        "README.md": lambda: render_datacard(graph, items).encode("utf-8"),
+    }
+    return _write_all(out_dir, ("graph.jsonld", "README.md"), makers)
+
+
+def write_text_exports(out_dir: Path, data: list[ox.Quad],
+                       triples: list[ox.Triple] | None = None,
+                       nquads: bytes | None = None) -> dict[str, Path]:
+    """Write Turtle, TriG, N-Quads and N-Triples from sorted pyoxigraph quads.
+
+    Each file is made and written before the next is made, so only one file's
+    bytes are held at a time.
+
+    Parameters
+    ----------
+    out_dir
+        Folder to write into; made if missing.
+    data
+        ``to_oxigraph(quads(graph))``.
+    triples
+        ``union_triples(data)`` if the caller has them already.
+    nquads
+        ``rdf_bytes(data, "nquads")`` if the caller has them already.
+
+    Returns
+    -------
+    dict
+        File name -> path written.
+
+    Raises
+    ------
+    ExportError
+        If a file cannot be written.
+    """
+    out_dir = _ensure_folder(out_dir)
+    if triples is None:
+        triples = union_triples(data)
+    makers = {
+        "graph.ttl": lambda: rdf_bytes(triples, "turtle"),
+        "graph.trig": lambda: rdf_bytes(data, "trig"),
+        "graph.nq": lambda: nquads if nquads is not None else rdf_bytes(data, "nquads"),
+        "graph.nt": lambda: rdf_bytes(triples, "ntriples"),
+    }
+    return _write_all(out_dir, ("graph.ttl", "graph.trig", "graph.nq", "graph.nt"), makers)
+
+
 def write_exports(
     graph: nx.MultiDiGraph, out_dir: Path, items: list[Quad] | None = None,
     data: list[ox.Quad] | None = None,
@@ -300,32 +437,12 @@ def write_exports(
     ExportError
         If the graph cannot be mapped to RDF or a file cannot be written.
     """
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ExportError(f"{out_dir}: cannot make the output folder ({err})") from err
+    out_dir = _ensure_folder(out_dir)
     if items is None:
         items = quads(graph)
     if data is None:
         data = to_oxigraph(items)
-    triples = union_triples(data)
-    makers = {
-        "graph.ttl": lambda: rdf_bytes(triples, "turtle"),
-        "graph.trig": lambda: rdf_bytes(data, "trig"),
-        "graph.nq": lambda: rdf_bytes(data, "nquads"),
-        "graph.nt": lambda: rdf_bytes(triples, "ntriples"),
-        "graph.jsonld": lambda: jsonld_bytes(items),
-        "graph.graphml": lambda: to_graphml(graph),
-        "graph.gexf": lambda: to_gexf(graph),
-        "claims.csv": lambda: claims_csv(graph).encode("utf-8"),
-        "relationships.csv": lambda: relationships_csv(graph).encode("utf-8"),
-        "README.md": lambda: render_datacard(graph, items).encode("utf-8"),
-    }
-    written = {}
-    for name in FILES:
-        try:
-            written[name] = write_atomic(out_dir / name, makers[name]())
-        except OSError as err:
-            raise ExportError(f"{out_dir / name}: cannot write ({err})") from err
-    return written
+    written = write_text_exports(out_dir, data)
+    written.update(write_quad_exports(graph, out_dir, items))
+    written.update(write_graph_exports(graph, out_dir))
+    return {name: written[name] for name in FILES}

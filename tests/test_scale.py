@@ -143,3 +143,52 @@ def test_pipeline_version_covers_every_extraction_module():
     imported = {"extract.py", "mentions.py", "relations.py", "quantities.py",
                 "attribution.py", "modality.py"}
     assert imported <= set(EXTRACTION_MODULES)
+
+
+def test_validate_nquads_reports_what_validating_a_store_reports(nlp, corpus16):
+    import pyoxigraph as ox
+
+    from graph.assemble import assemble
+    from graph.exports import rdf_bytes, to_oxigraph
+    from graph.rdf import quads
+    from graph.validate import fast_engine, validate, validate_nquads
+
+    docs = [read_document(p) for p in sorted(corpus16.iterdir())[:2]]
+    graph = _break_an_actor(assemble)(extract_documents(docs, nlp))
+    data = to_oxigraph(quads(graph))
+    store = ox.Store()
+    store.bulk_extend(data)
+    engine = fast_engine()
+    found = validate_nquads(rdf_bytes(data, "nquads"), engine=engine)
+    assert found and found == validate(store, engine=engine)
+    assert any("Actor-label" in v.shape for v in found)
+
+
+def test_a_failing_graph_export_in_the_side_process_writes_nothing(
+        tmp_path, corpus16, monkeypatch):
+    import graph.exports
+    from graph.errors import ExportError
+
+    out = tmp_path / "out"
+    build([corpus16], out, workers=1, cache_dir=tmp_path / "cache", html=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(graph):
+        raise ExportError("gexf writer broke")
+
+    monkeypatch.setattr(graph.exports, "to_gexf", broken)
+    with pytest.raises(ExportError, match="gexf writer broke"):
+        build([corpus16], out, workers=1, cache_dir=None, html=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from graph.build import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
