@@ -43,7 +43,7 @@ import pyvis
 from pyvis.network import Network
 
 from graph.errors import ExportError
-from graph.layout import force_layout
+from graph.layout import force_layout, ring_isolated
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_LIB = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
@@ -299,7 +299,8 @@ def build_page_data(graph: nx.MultiDiGraph, max_nodes: int = 5000) -> dict:
     shown = [e for e in rel_edges if e[0] in index and e[1] in index]
     tables = _Tables(graph)
 
-    positions = force_layout(len(actors), [(index[s], index[o]) for s, o, _k, _d in shown])
+    pairs = [(index[s], index[o]) for s, o, _k, _d in shown]
+    positions = ring_isolated(force_layout(len(actors), pairs), pairs)
     nodes, node_info = [], []
     for i, aid in enumerate(actors):
         data = graph.nodes[aid]

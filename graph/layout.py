@@ -319,3 +319,44 @@ def force_layout(
         pos = _refine(pos, fine_pairs[:, 0], fine_pairs[:, 1], _refine_iterations(fine), 1.0)
     pos -= pos.mean(axis=0)
     return pos * scale
+
+
+GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
+
+
+def ring_isolated(pos: np.ndarray, edges: Iterable[tuple[int, int]], *,
+                  spacing: float = 120.0) -> np.ndarray:
+    """Move nodes without edges onto a spiral around the connected nodes.
+
+    Forces push unconnected nodes far out, so the view that fits them all leaves
+    the relationships -- what people look at -- cramped in a corner. Here the
+    connected nodes keep their layout, recentred, and each unconnected node sits on
+    a golden-angle spiral just outside them, ``spacing`` apart (deterministic).
+
+    Examples
+    --------
+    >>> pos = np.array([[0.0, 0.0], [100.0, 0.0], [5000.0, 5000.0]])
+    >>> out = ring_isolated(pos, [(0, 1)])
+    >>> bool(np.linalg.norm(out[2]) < 500), out[0].tolist()
+    (True, [-50.0, 0.0])
+    """
+    pos = np.array(pos, dtype=float)
+    n = len(pos)
+    linked = np.zeros(n, dtype=bool)
+    for a, b in edges:
+        if a != b:
+            linked[a] = linked[b] = True
+    lonely = np.flatnonzero(~linked)
+    if len(lonely) == 0 or len(lonely) == n:
+        return pos
+    core = pos[linked]
+    centre = core.mean(axis=0)
+    pos[linked] = core - centre
+    radius = float(np.linalg.norm(pos[linked], axis=1).max()) + spacing
+    # Equal areas per node on the annulus outside ``radius``: r_i = sqrt(radius^2 + i*a/pi).
+    area = spacing * spacing
+    i = np.arange(len(lonely), dtype=float)
+    r = np.sqrt(radius * radius + (i + 0.5) * area / np.pi)
+    theta = i * GOLDEN_ANGLE
+    pos[lonely] = np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1)
+    return pos

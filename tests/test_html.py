@@ -334,3 +334,16 @@ def test_force_layout_keeps_neighbours_closer_than_strangers():
     linked = np.linalg.norm(pos[:-1] - pos[1:], axis=1)
     far = np.linalg.norm(pos[: n // 2] - pos[n // 2:], axis=1)
     assert np.median(linked) * 5 < np.median(far)
+
+
+def test_ring_isolated_keeps_linked_nodes_central_and_puts_loners_outside():
+    import numpy as np
+
+    from graph.layout import ring_isolated
+
+    pos = np.array([[0.0, 0.0], [100.0, 0.0], [0.0, 100.0], [9000.0, 0.0], [-7000.0, 50.0]])
+    out = ring_isolated(pos, [(0, 1), (0, 2)])
+    core = np.linalg.norm(out[:3], axis=1).max()
+    loners = np.linalg.norm(out[3:], axis=1)
+    assert (loners > core).all() and (loners < core + 400).all()
+    assert np.allclose(out[1] - out[0], pos[1] - pos[0])  # the linked layout is kept
