@@ -106,6 +106,24 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def display_path(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies inside it.
+
+    Sources record the path they were read from; the same corpus must give the same
+    exports whether it was named as ``data/corpus`` or by its absolute path, and
+    exports should not carry the builder's home directory.
+
+    >>> display_path(Path.cwd() / "data" / "a.md") == Path("data/a.md")
+    True
+    >>> display_path(Path("/elsewhere/a.md"))
+    PosixPath('/elsewhere/a.md')
+    """
+    try:  # abspath, not resolve: a symbolic link is read as the link it is
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def read_documents(
     paths: Sequence[Path], *, max_bytes: int
 ) -> tuple[list[Document], list[ReadError]]:
@@ -116,7 +134,7 @@ def read_documents(
     documents: list[Document] = []
     for path in files:
         try:
-            documents.append(read_document(path, max_bytes=max_bytes))
+            documents.append(read_document(display_path(path), max_bytes=max_bytes))
         except ReadError as exc:
             errors.append(exc)
     # Two files with the same stem in different folders would share a source id.

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
 
+from graph.build import display_path
 from graph.cli import EXIT_PARTIAL, cli
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -104,7 +105,8 @@ def test_build_cli_max_size_refuses_larger_documents(corpus, tmp_path):
     result = run_build(str(corpus), "--out", str(tmp_path / "out"), "--max-size", str(limit))
     assert result.exit_code == EXIT_PARTIAL
     assert result.stderr.splitlines() == [
-        f"error: {article}: file too large ({article.stat().st_size} bytes, limit {limit})"
+        f"error: {display_path(article)}: file too large ({article.stat().st_size} bytes, "
+        f"limit {limit})"
     ]
     assert " 1 documents," in result.stdout
 
