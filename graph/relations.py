@@ -579,12 +579,17 @@ class _Matcher:
         raise ClaimgraphError(f"step {name!r} cannot be walked")
 
     def _others(self, tok: Token, exclude: list[str]) -> list[str]:
-        """Return the one other country in the sentence, outside the trigger's phrase."""
+        """Return the one other country in the trigger's clause, outside its phrase.
+
+        The clause stops at a clausal complement: in '"X's war goes on," the
+        Lithuanian minister said' the minister's country is no party to the war.
+        """
         inside = {t.i for t in tok.subtree}
+        clause = {t.i for t in _clause_head(tok).subtree}
         ids = set()
         for t in self.sent:
             actor = self.actors.get(t.i)
-            if actor is None or t.i in inside:
+            if actor is None or t.i in inside or t.i not in clause:
                 continue
             if self.context.kinds.get(actor) in STAND_INS:
                 actor = self.context.country_of.get(actor, actor)
@@ -694,3 +699,14 @@ class _Matcher:
         if head.lemma_.lower() in self.rules.made_verbs and head.tag_ == "VBN":
             return "madeby"
         return "mod"
+
+
+CLAUSE_BOUNDARIES = frozenset({"ccomp", "parataxis", "advcl", "relcl", "ROOT"})
+"""Dependencies that start a clause of their own."""
+
+
+def _clause_head(tok: Token) -> Token:
+    """The head of the clause ``tok`` belongs to (the sentence root at most)."""
+    while tok.dep_ not in CLAUSE_BOUNDARIES and tok.head is not tok:
+        tok = tok.head
+    return tok

@@ -251,6 +251,8 @@ NOTHING = [
     "Beijing has denied providing lethal aid to Moscow.",
     "Russia saw an exodus of IT specialists.",
     "Ukrainian forces shot down 20 Iranian drones.",
+    # The speaker's country is no party to the war in the quotation.
+    "\"The Kremlin's war goes on,\" Lithuanian Foreign Minister Gabrielius Landsbergis said.",
 ]
 
 
