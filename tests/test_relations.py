@@ -131,6 +131,9 @@ FOUND = [
     ("Armenia depends heavily on Russian gas.", ["armenia dependsOn russia"]),
     ("Serbia remains reliant on Russia for weapons.", ["serbia dependsOn russia"]),
     ("Germany's dependence on Russian energy proved costly.", ["germany dependsOn russia"]),
+    # "from X" attached by the parser to what is imported, not to the verb.
+    ("Belarus imports nearly 90% of its natural gas from Russia, according to the "
+     "International Energy Agency.", ["belarus dependsOn russia", "russia suppliesTo belarus"]),
     ("Russia, which depends on Kazakhstan for uranium, has few options.",
      ["russia dependsOn kazakhstan"]),
     ("Moscow has turned to Tehran for weapons as Western sanctions bite.",
