@@ -198,11 +198,19 @@ class SpeakerFinder:
                                        "last named person speaker")
                 return None
             found = self._actor(child, token_actors)
+            how = f"subject of speech verb '{verb.text}'"
+            if not found and child.lower_ in self.vocab.role_nouns:
+                # "A spokesperson for the Kremlin, Dmitry Peskov, said": the person is
+                # named in apposition inside the subject (the parser may hang it lower).
+                named = [a for a in child.subtree if a.dep_ == "appos" and a.i in token_actors
+                         and self.book.kind(token_actors[a.i]) == ActorKind.PERSON]
+                found = self._actor(named[0], token_actors) if named else None
+                how = f"named in apposition to the subject of '{verb.text}'"
             if found:
                 aid, mention = found
                 if self.book.kind(aid) == ActorKind.PERSON:
                     self.last_person = aid
-                return Attribution(aid, f"subject of speech verb '{verb.text}'", mention)
+                return Attribution(aid, how, mention)
         return None
 
     def _preceding_speaker(self, verb: Token, token_actors: Mapping[int, str]

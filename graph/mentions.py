@@ -361,6 +361,12 @@ class MentionFinder:
             return True
         return g.start > ent.start and doc[g.start - 1].pos_ == "ADP"  # "Bank of China"
 
+    def _part_of_title(self, doc: Doc, start: int, end: int) -> bool:
+        """True if ``doc[start:end]`` is only title words and a title follows it."""
+        words = self.vocab.title_words
+        return (all(t.text in words for t in doc[start:end])
+                and end < len(doc) and doc[end].text in words)
+
     def _ent_candidate(self, doc: Doc, ent: Span) -> _Candidate | None:
         if ent.label_ not in self.vocab.ner_labels | self.vocab.gazetteer_labels:
             return None
@@ -382,6 +388,8 @@ class MentionFinder:
             return None  # "the Bosporus": people are not named with an article
         if entry is None and ent.label_ == "ORG" and text in city_names():
             return None  # "strikes on Odesa": NER calls cities organisations
+        if entry is None and ent.label_ == "ORG" and self._part_of_title(doc, start, end):
+            return None  # "Energy Minister X": the portfolio is part of the title
         if ent.label_ in self.vocab.gazetteer_labels:
             if entry is None or not text[:1].isupper():  # "the china" is tableware
                 return None

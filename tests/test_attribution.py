@@ -72,3 +72,14 @@ def test_speaker_finder_takes_actor_before_apposition_when_parse_has_no_subject(
 
 def test_quoted_ranges_runs_unclosed_quote_to_the_end():
     assert quoted_ranges('He said "yes', ('"',)) == [(8, 12)]
+
+
+def test_speaker_finder_takes_person_named_in_apposition_to_a_role_subject(nlp):
+    got = _attribute(nlp, "A spokesperson for the Kremlin, Dmitry Peskov, said Russia "
+                          "remained a reliable partner.")
+    assert got == [["actor/dmitry-peskov"]]
+
+
+def test_speaker_finder_ignores_non_actor_appositions(nlp):
+    got = _attribute(nlp, "A spokesman for the ministry, a veteran diplomat, said talks failed.")
+    assert got == [[None]]

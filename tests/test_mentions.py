@@ -96,3 +96,10 @@ def test_mention_finder_drops_person_entities_introduced_by_the(nlp, finder):
     _, names = _find(nlp, finder,
                      "Turkey controls access to the Black Sea through the Bosporus.")
     assert "Bosporus" not in {actor for _, actor in names[0]}
+
+
+def test_mention_finder_keeps_a_portfolio_in_the_title_not_as_an_organisation(nlp, finder):
+    book, names = _find(nlp, finder, "Energy Minister Almasadam Satkaliyev told Reuters.")
+    assert "Energy" not in {actor for _, actor in names[0]}
+    person = next(a for a in book.actors() if a.name == "Almasadam Satkaliyev")
+    assert person.roles == ("Energy Minister",)
