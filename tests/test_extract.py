@@ -54,6 +54,23 @@ def test_extract_document_gives_expected_modality(path, extractions):
         assert _claim(extractions[path.name], start).modality == modality, start
 
 
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_extract_document_finds_expected_relationships_and_no_listed_false_ones(
+        path, extractions):
+    want = _expected(path)
+    extraction = extractions[path.name]
+    name = {a.id: a.name for a in extraction.actors}
+    found = {f"{name[r.subject_id]} {r.predicate} {name[r.object_id]}"
+             for r in extraction.relations
+             if _claim_source(extraction, r.claim_id) == extraction.document.source.id}
+    assert set(want.get("relations", [])) <= found
+    assert not found & set(want.get("not_relations", []))
+
+
+def _claim_source(extraction, claim_id: str) -> str:
+    return next(c.source_id for c in extraction.claims if c.id == claim_id)
+
+
 def test_extract_document_records_roles_and_affiliations(extractions):
     path = EXTRACTION / "wire-kazakhstan-china.txt"
     want = _expected(path)
@@ -65,8 +82,9 @@ def test_extract_document_records_roles_and_affiliations(extractions):
         assert ids[other] in actors[actor].affiliations
 
 
-def test_extract_document_timestamps_transcript_claims(extractions):
-    path = EXTRACTION / "caspian-iran-drones.md"
+@pytest.mark.parametrize("path", [p for p in CASES if "timestamps" in _expected(p)],
+                         ids=lambda p: p.name)
+def test_extract_document_timestamps_transcript_claims(path, extractions):
     for start, seconds in _expected(path)["timestamps"].items():
         assert _claim(extractions[path.name], start).timestamp == seconds
 
