@@ -505,6 +505,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 self._file(self.settings.html)
             else:
                 self._send(HTTPStatus.FOUND, {"Location": "/query"}, b"")
+        elif url.path == "/favicon.ico":
+            self._send(HTTPStatus.NO_CONTENT, {}, b"")  # browsers ask; a 404 logs an error
         elif url.path in ("/query", "/query/"):
             self._file(STATIC / "query.html")
         elif url.path == "/queries.json":
