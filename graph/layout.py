@@ -59,61 +59,38 @@ def close_pairs(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]
     cells = np.floor((pos - pos.min(axis=0)) / radius).astype(np.int64)
     height = int(cells[:, 1].max()) + 3
     width = int(cells[:, 0].max()) + 3
-    if width * height > 16 * n + 4096:  # sparse outliers: fall back to sorted cell keys
-        return _close_pairs_sorted(pos, radius, cells, height)
     key = (cells[:, 0] + 1) * height + (cells[:, 1] + 1)
     order = np.argsort(key, kind="stable")
-    counts = np.bincount(key, minlength=width * height)
-    first = np.cumsum(counts) - counts
+    if width * height > 16 * n + 4096:
+        # Sparse outliers: a dense table of cells would be huge, look keys up sorted.
+        keys, starts, sizes = np.unique(key[order], return_index=True, return_counts=True)
+
+        def cell_runs(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            slot = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            return starts[slot], np.where(keys[slot] == wanted, sizes[slot], 0)
+    else:
+        counts = np.bincount(key, minlength=width * height)
+        first = np.cumsum(counts) - counts
+
+        def cell_runs(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return first[wanted], counts[wanted]
+
     points = np.arange(n)
     found_i, found_j = [], []
     for dx, dy in _HALF_NEIGHBOURHOOD:
-        wanted = key + dx * height + dy
-        count = counts[wanted]
+        run_start, count = cell_runs(key + dx * height + dy)
         total = int(count.sum())
         if total == 0:
             continue
         i = np.repeat(points, count)
         within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-        j = order[np.repeat(first[wanted], count) + within]
+        j = order[np.repeat(run_start, count) + within]
         keep = i < j if (dx, dy) == (0, 0) else np.ones(total, dtype=bool)
         delta = pos[i] - pos[j]
         keep &= np.einsum("ij,ij->i", delta, delta) < radius * radius
         found_i.append(i[keep])
         found_j.append(j[keep])
     if not found_i:
-        return empty, empty
-    return np.concatenate(found_i), np.concatenate(found_j)
-
-
-def _close_pairs_sorted(
-    pos: np.ndarray, radius: float, cells: np.ndarray, height: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`close_pairs` for points spread over far more cells than there are points."""
-    n = len(pos)
-    key = (cells[:, 0] + 1) * height + (cells[:, 1] + 1)
-    order = np.argsort(key, kind="stable")
-    keys, first, counts = np.unique(key[order], return_index=True, return_counts=True)
-    points = np.arange(n)
-    found_i, found_j = [], []
-    for dx, dy in _HALF_NEIGHBOURHOOD:
-        wanted = key + dx * height + dy
-        slot = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        hit = keys[slot] == wanted
-        count = np.where(hit, counts[slot], 0)
-        total = int(count.sum())
-        if total == 0:
-            continue
-        i = np.repeat(points, count)
-        within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-        j = order[np.repeat(first[slot], count) + within]
-        keep = i < j if (dx, dy) == (0, 0) else np.ones(total, dtype=bool)
-        delta = pos[i] - pos[j]
-        keep &= np.einsum("ij,ij->i", delta, delta) < radius * radius
-        found_i.append(i[keep])
-        found_j.append(j[keep])
-    if not found_i:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(found_i), np.concatenate(found_j)
 
