@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from graph.model import Document, OffsetMap, SectionKind, Segment
+from graph.model import Document, OffsetMap, SectionKind, Segment, Source, Trust
 
 _SPACE = re.compile(r"\s")
 
@@ -111,6 +111,29 @@ class CleanText:
                 anchors.append((clean_offset, source_offset))
             previous = source_offset
         return "".join(chars[start:end]), OffsetMap(tuple(anchors))
+
+
+def comments_source_id(article_id: str) -> str:
+    """The id of the reader-comments source under the article ``article_id``.
+
+    >>> comments_source_id("source/a")
+    'source/a/comments'
+    """
+    return article_id + "/comments"
+
+
+def comments_source(article: Source) -> Source:
+    """The lower-trust source holding the reader comments under ``article``."""
+    return Source(
+        id=comments_source_id(article.id),
+        title=f"Reader comments on {article.title}",
+        kind=article.kind,
+        path=article.path,
+        trust=Trust.READER_COMMENTS,
+        url=article.url,
+        publisher=article.publisher,
+        parent_id=article.id,
+    )
 
 
 def span_segment(

@@ -50,8 +50,8 @@ from pathlib import Path
 import yaml
 
 from graph import ids
-from graph.model import Document, DocumentKind, SectionKind, Segment, Source, Trust
-from graph.readers import CleanText, make_segment
+from graph.model import Document, DocumentKind, SectionKind, Segment, Source
+from graph.readers import CleanText, comments_source, comments_source_id, make_segment
 
 BOILERPLATE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "boilerplate.yaml"
 """Where the boilerplate, comment-form and comments-marker patterns live."""
@@ -185,7 +185,7 @@ def read_article(path: Path, text: str) -> Document:
     )
     publisher = (header.publisher or "").casefold()
     metadata["credits"] = sorted(name for name in credits if name.casefold() != publisher)
-    comments_id = source_id + "/comments"
+    comments_id = comments_source_id(source_id)
     comments: list[Segment] = []
     if marker is not None:
         comments = _comments(text, lines[marker + 1 :], comments_id, boilerplate)
@@ -204,18 +204,7 @@ def read_article(path: Path, text: str) -> Document:
     )
     sources = [source]
     if comments:
-        sources.append(
-            Source(
-                id=comments_id,
-                title=f"Reader comments on {title}",
-                kind=DocumentKind.ARTICLE,
-                path=str(path),
-                trust=Trust.READER_COMMENTS,
-                url=header.url,
-                publisher=header.publisher,
-                parent_id=source_id,
-            )
-        )
+        sources.append(comments_source(source))
     fields = {
         "title": title,
         "publisher": header.publisher,

@@ -31,8 +31,8 @@ from lxml import etree
 
 from graph import ids
 from graph.errors import ReadError
-from graph.model import Document, DocumentKind, SectionKind, Segment, Source, Trust
-from graph.readers import span_segment, web_url
+from graph.model import Document, DocumentKind, SectionKind, Segment, Source
+from graph.readers import comments_source, comments_source_id, span_segment, web_url
 from graph.readers.article import is_boilerplate, load_boilerplate, split_dateline
 
 _SKIPPED = {"code", "graphic", "fw", "note"}
@@ -86,7 +86,7 @@ def read_html(path: Path, text: str) -> Document:
                 comments.append(block)
 
     source_id = ids.source_id(path.stem)
-    comments_id = source_id + "/comments"
+    comments_id = comments_source_id(source_id)
     title = " ".join((result.title or "").split())
     if body and body[0][0] == "head" and body[0][1] == title:
         body = body[1:]
@@ -130,18 +130,7 @@ def read_html(path: Path, text: str) -> Document:
     )
     sources = [source]
     if comments:
-        sources.append(
-            Source(
-                id=comments_id,
-                title=f"Reader comments on {title}",
-                kind=DocumentKind.HTML,
-                path=name,
-                trust=Trust.READER_COMMENTS,
-                url=source.url,
-                publisher=source.publisher,
-                parent_id=source_id,
-            )
-        )
+        sources.append(comments_source(source))
     fields = {
         "title": title,
         "url": source.url,
