@@ -155,22 +155,27 @@ def extract_all(
     *,
     workers: int = 1,
     cache_dir: Path | None = None,
+    keys: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[list[Extraction], int, list[ReadError]]:
     """Extract every document, using the cache where it has a result.
 
-    Returns the extractions (in input order), how many came from the cache, and an
-    error for each document whose extraction failed (the others still build).
+    ``keys`` are the documents' cache keys (:func:`graph.cache.document_key`) when
+    the caller has them already. Returns the extractions (in input order), how many
+    came from the cache, and an error for each document whose extraction failed (the
+    others still build).
     """
-    from graph.cache import ExtractionCache
+    from graph.cache import ExtractionCache, document_key
     from graph.parallel import ExtractionFailure, extract_parallel
 
     failures: list[ReadError] = []
     cache = ExtractionCache(cache_dir) if cache_dir is not None else None
+    if cache and keys is None:
+        keys = [document_key(doc) for doc in documents]
     results: list[Extraction | None] = [None] * len(documents)
     todo: list[int] = []
-    for i, doc in enumerate(documents):
-        hit = cache.get(doc) if cache else None
+    for i in range(len(documents)):
+        hit = cache.get(keys[i]) if cache else None
         if hit is not None:
             results[i] = hit
         else:
@@ -185,7 +190,7 @@ def extract_all(
             continue
         results[i] = extraction
         if cache:
-            cache.put(documents[i], extraction)
+            cache.put(keys[i], extraction)
         if progress:
             progress(done, len(documents), documents[i].path)
     return [r for r in results if r is not None], cached, failures
@@ -325,9 +330,10 @@ def build(
     if not documents:
         raise BuildFailedError("no document could be read; nothing written", errors)
 
-    key = None
+    key = keys = None
     if cache_dir is not None:
-        key = build_key([document_key(doc) for doc in documents], html=html)
+        keys = [document_key(doc) for doc in documents]
+        key = build_key(keys, html=html)
         manifest = _unchanged(cache_dir, out_dir, key)
         if manifest is not None:
             if progress:
@@ -343,7 +349,7 @@ def build(
     # With workers, this process only gathers results: no cyclic garbage to collect.
     with gc_paused() if workers > 1 else contextlib.nullcontext():
         extractions, cached, failures = extract_all(
-            documents, workers=workers, cache_dir=cache_dir, progress=progress
+            documents, workers=workers, cache_dir=cache_dir, keys=keys, progress=progress
         )
     errors = errors + failures
     if strict and failures:

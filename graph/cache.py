@@ -61,9 +61,9 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.pickle"
 
-    def get(self, doc: Document) -> Extraction | None:
-        """Return the cached extraction of ``doc``, or ``None``."""
-        path = self._path(document_key(doc))
+    def get(self, key: str) -> Extraction | None:
+        """Return the extraction cached under ``key`` (see :func:`document_key`), or ``None``."""
+        path = self._path(key)
         try:
             with path.open("rb") as fh:
                 result = pickle.load(fh)
@@ -74,9 +74,9 @@ class ExtractionCache:
             return None
         return result if isinstance(result, Extraction) else None
 
-    def put(self, doc: Document, extraction: Extraction) -> None:
-        """Store ``extraction`` as the result for ``doc`` (atomic write)."""
-        path = self._path(document_key(doc))
+    def put(self, key: str, extraction: Extraction) -> None:
+        """Store ``extraction`` under ``key`` (atomic write)."""
+        path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
