@@ -21,14 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-from graph.errors import ClaimgraphError
+from graph.data import DATA, load_yaml
 from graph.mentions import ActorBook, ActorVocab, institution_actor, load_actor_vocab
 from graph.model import ActorKind
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 SPEECH_PATH = DATA / "speech.yaml"
 
 
@@ -48,10 +46,7 @@ def load_speech_vocab(path: Path = SPEECH_PATH) -> SpeechVocab:
     >>> "say" in load_speech_vocab().verbs
     True
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimgraphError(f"{path}: cannot read speech vocabulary: {exc}") from None
+    raw = load_yaml(path, "speech vocabulary")
     return SpeechVocab(
         verbs=frozenset(raw["verbs"]),
         according_to=tuple(tuple(p) for p in raw["according_to"]),

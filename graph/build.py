@@ -37,6 +37,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.assemble import assemble
+from graph.data import DATA
 from graph.errors import BuildFailedError, ExportError, ReadError, ValidationError
 from graph.model import Document, Extraction
 
@@ -197,7 +198,6 @@ def extract_all(
 
 
 PACKAGE = Path(__file__).resolve().parent
-DATA = PACKAGE.parent / "data"
 
 
 def build_key(document_keys: Sequence[str], *, html: bool) -> str:

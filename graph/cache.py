@@ -17,15 +17,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from graph.data import DATA
 from graph.model import Document, Extraction
 
 PACKAGE = Path(__file__).resolve().parent
-DATA = PACKAGE.parent / "data"
 DEFAULT_CACHE_DIR = Path(".claimgraph-cache")
 
 EXTRACTION_MODULES = (
     "model.py", "ids.py", "nlp.py", "gazetteer.py", "extract.py", "mentions.py",
     "attribution.py", "modality.py", "relations.py", "quantities.py", "parallel.py",
+    "data.py",
 )
 """The code an extraction depends on (readers are covered by the document itself)."""
 

@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from graph.attribution import NO_SPEAKER, Attribution, SpeakerFinder, load_speech_vocab
+from graph.data import DATA, load_yaml
 from graph.errors import ClaimgraphError
 from graph.gazetteer import load_gazetteer
 from graph.ids import claim_id
@@ -63,7 +63,6 @@ except ModuleNotFoundError as exc:
         raise
     RelationContext = find_relations = None
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 CLAIMS_PATH = DATA / "claims.yaml"
 
 CLAIM_SECTIONS = frozenset(
@@ -89,10 +88,7 @@ def load_boilerplate(path: Path = CLAIMS_PATH) -> tuple[re.Pattern, ...]:
     >>> any(p.match("Reply") for p in load_boilerplate())
     True
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimgraphError(f"{path}: cannot read claim vocabulary: {exc}") from None
+    raw = load_yaml(path, "claim vocabulary")
     return tuple(re.compile(p, re.IGNORECASE) for p in raw["boilerplate"])
 
 

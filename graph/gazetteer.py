@@ -32,12 +32,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from graph.data import DATA, load_yaml
 from graph.errors import ClaimgraphError
 from graph.model import ActorKind
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_PATH = DATA / "gazetteer.yaml"
 
 FORM_FIELDS = ("name", "aliases", "demonyms", "capitals", "seats")
@@ -182,10 +180,7 @@ def _entry(raw: object, path: Path) -> Entry:
 @functools.cache
 def load_gazetteer(path: Path = DEFAULT_PATH) -> Gazetteer:
     """Load and index the gazetteer at ``path`` (cached per path)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimgraphError(f"{path}: cannot read gazetteer: {exc}") from None
+    raw = load_yaml(path, "gazetteer")
     if not isinstance(raw, list):
         raise ClaimgraphError(f"{path}: gazetteer must be a list of entries")
     return Gazetteer(tuple(_entry(r, path) for r in raw))

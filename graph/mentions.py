@@ -28,18 +28,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from graph.errors import ClaimgraphError
+from graph.data import DATA, load_yaml
 from graph.gazetteer import Entry, Gazetteer, load_gazetteer
 from graph.ids import actor_id
 from graph.model import Actor, ActorKind
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 VOCAB_PATH = DATA / "actors.yaml"
 
 STATE_KINDS = frozenset({ActorKind.COUNTRY, ActorKind.BLOC, ActorKind.REGION})
@@ -80,10 +78,7 @@ def load_actor_vocab(path: Path = VOCAB_PATH) -> ActorVocab:
     >>> "PERSON" in vocab.ner_labels, "it" in vocab.stoplist
     (True, True)
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimgraphError(f"{path}: cannot read actor vocabulary: {exc}") from None
+    raw = load_yaml(path, "actor vocabulary")
     titles = set()
     for title in [*raw["titles"], *raw["title_modifiers"]]:
         titles.update(title.split())

@@ -28,13 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from spacy.tokens import Span, Token
 
-from graph.errors import ClaimgraphError
+from graph.data import DATA, load_yaml
 from graph.model import Modality
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 CUES_PATH = DATA / "modality.yaml"
 
 NUMERIC_HEDGES = frozenset({"about", "around", "approximately", "roughly", "some", "nearly"})
@@ -57,10 +55,7 @@ class ModalityCues:
 @functools.cache
 def load_modality_cues(path: Path = CUES_PATH) -> ModalityCues:
     """Load the modality cues from ``path``."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimgraphError(f"{path}: cannot read modality cues: {exc}") from None
+    raw = load_yaml(path, "modality cues")
     return ModalityCues(
         precedence=tuple(raw["precedence"]),
         negation_words=frozenset(raw["negation_words"]),

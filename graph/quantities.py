@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from graph.data import DATA, load_yaml
 from graph.model import Quantity
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "quantities.yaml"
+DEFAULT_PATH = DATA / "quantities.yaml"
 
 DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 GLUED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([a-z]+)$")
@@ -95,7 +95,7 @@ def load_vocabulary(path: Path = DEFAULT_PATH) -> Vocabulary:
     >>> vocab.qualifiers[("in", "excess", "of")], vocab.currency_signs["€"]
     ('more than', 'EUR')
     """
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = load_yaml(Path(path), "quantity vocabulary")
     return Vocabulary(
         units=raw["units"],
         multipliers=raw["multipliers"],

@@ -41,10 +41,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
+from graph.data import DATA
 from graph.errors import QueryError
 from graph.vocab import ID, PREFIXES
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "data" / "queries"
+QUERIES_DIR = DATA / "queries"
 """Folder of the ready queries, one ``<name>.rq`` file each."""
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

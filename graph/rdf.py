@@ -39,7 +39,6 @@ import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
@@ -47,6 +46,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from graph.data import DATA
 from graph.errors import ExportError
 from graph.ids import relation_id
 from graph.model import ActorKind
@@ -62,7 +62,6 @@ from graph.vocab import (
     WD,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 ONTOLOGY_PATH = DATA / "ontology.ttl"
 """The ontology file that defines every ``cg:`` term."""
 

@@ -31,10 +31,11 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
+from graph.data import DATA
 from graph.errors import ClaimgraphError
 from graph.model import ActorKind
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "relations.yaml"
+DEFAULT_PATH = DATA / "relations.yaml"
 
 PREDICATES = frozenset({
     "suppliesTo", "dependsOn", "cooperatesWith", "attacks", "defendsAgainst",

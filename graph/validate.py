@@ -45,13 +45,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from graph.data import DATA
 from graph.errors import ClaimgraphError
 from graph.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 SHAPES_PATH = DATA / "shapes.ttl"
 """The SHACL shapes every export must conform to."""
 

@@ -47,13 +47,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from graph import ids
+from graph.data import DATA, load_yaml
 from graph.model import Document, DocumentKind, SectionKind, Segment, Source
 from graph.readers import CleanText, comments_source, comments_source_id, make_segment
 
-BOILERPLATE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "boilerplate.yaml"
+BOILERPLATE_PATH = DATA / "boilerplate.yaml"
 """Where the boilerplate, comment-form and comments-marker patterns live."""
 
 HEADER_LINES = 8
@@ -114,8 +113,7 @@ def load_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
     >>> bool(bp.comment_markers.fullmatch("5 Comment(s)"))
     True
     """
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = load_yaml(path, "boilerplate patterns")
 
     def compile_any(key: str) -> re.Pattern:
         return re.compile("|".join(f"(?:{pattern})" for pattern in data[key]), re.I)
