@@ -43,7 +43,8 @@ def test_query_page_shows_payloads_in_results_as_text(browser, endpoint):  # noq
     page.goto(endpoint.url + "/query")
     page.fill("#query", query)
     page.click("#run")
-    page.wait_for_function("document.querySelectorAll('#results td').length > 0")
+    # A locator wait, not wait_for_function: the page's CSP forbids the eval it needs.
+    page.locator("#results td").first.wait_for()
     cells = page.locator("#results td").all_inner_texts()
     page.wait_for_timeout(300)  # give any injected handler the chance to fire
     page.close()
