@@ -186,14 +186,14 @@ def extract_all(
     for i, extraction in extract_parallel([documents[i] for i in todo], workers=workers,
                                           indices=todo):
         done += 1
+        if progress:
+            progress(done, len(documents), documents[i].path)
         if isinstance(extraction, ExtractionFailure):
             failures.append(ReadError(extraction.path, extraction.reason))
             continue
         results[i] = extraction
         if cache:
             cache.put(keys[i], extraction)
-        if progress:
-            progress(done, len(documents), documents[i].path)
     return [r for r in results if r is not None], cached, failures
 
 

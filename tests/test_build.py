@@ -93,7 +93,10 @@ def test_extract_all_reports_a_failing_document_and_extracts_the_rest(corpus):
     source = Source("source/huge", "Huge", DocumentKind.ARTICLE, "huge.txt")
     huge = Document("huge.txt", text, DocumentKind.ARTICLE, (source,),
                     (Segment(text, OffsetMap(((0, 0),)), SectionKind.BODY, source.id),))
-    extractions, cached, failures = extract_all([huge, good], workers=1)
+    seen = []
+    extractions, cached, failures = extract_all(
+        [huge, good], workers=1, progress=lambda done, total, path: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]  # the failed document counts as done too
     assert [e.document.path for e in extractions] == [good.path]
     assert cached == 0
     assert [f.path for f in failures] == ["huge.txt"]
