@@ -470,10 +470,10 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
     failure leaves the previous exports (and a missing ``out_dir`` stays missing).
 
     The exports made from the networkx graph alone (GraphML, GEXF, CSV, HTML) are
-    written by a forked process while this one makes the RDF. The N-Quads text is
-    made first and validated in a thread (pyshacl-turbo reads N-Quads and lets go
-    of the GIL) while the other RDF files are written; no SHACL store is built
-    beside the quads. The cyclic garbage collector is paused throughout
+    written by a forked process while this one writes the RDF one named graph at a
+    time (:func:`graph.exports.write_rdf_exports`) and checks it against the shapes
+    in batches on a thread (:class:`graph.validate.ChunkValidator`), so the RDF is
+    never held whole in memory. The cyclic garbage collector is paused throughout
     (:func:`gc_paused`).
 
     Parameters
@@ -504,15 +504,11 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
 
 def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
                   engine: str | None) -> tuple[dict[str, Path], dict[str, int]]:
-    from graph.exports import (
-        rdf_bytes,
-        to_oxigraph,
-        union_triples,
-        write_quad_exports,
-        write_text_exports,
-    )
-    from graph.rdf import dataset_from_quads, quads
-    from graph.validate import describe, fast_engine, validate, validate_nquads
+    from rdflib import URIRef
+
+    from graph.exports import write_rdf_exports
+    from graph.validate import ChunkValidator, describe, fast_engine
+    from graph.vocab import ID
 
     engine = engine or fast_engine()
     out_dir = Path(out_dir)
@@ -521,40 +517,28 @@ def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     side = None
+    checker = ChunkValidator(engine=engine)
     try:
         side = _SideProcess(_write_graph_files, graph, staging, html)
-        items = quads(graph)
-        data = to_oxigraph(items)
-        if engine == "turbo":
-            # pyshacl-turbo reads N-Quads and lets go of the GIL: validate graph.nq
-            # while the other RDF files are made.
-            nquads = rdf_bytes(data, "nquads")
-            checker = _Background(validate_nquads, nquads, engine=engine)
-            write_quad_exports(graph, staging, items)
-            del items
-            union = union_triples(data)
-            write_text_exports(staging, data, union, nquads)
-            del nquads
-            violations = checker.result()
-            del checker
-        else:
-            violations = validate(dataset_from_quads(items), engine=engine)
-            if not violations:
-                write_quad_exports(graph, staging, items)
-            union = union_triples(data)
-            write_text_exports(staging, data, union)
-            del items
+        # One named graph at a time: written to every RDF file, then checked
+        # against the shapes on a background thread while the next is made.
+        def check(name: URIRef, items: list, nquads: bytes) -> None:
+            sid = str(name).removeprefix(ID)
+            parent = graph.nodes.get(sid, {}).get("parent")
+            checker.add(name, items, nquads, document=parent or sid)
+
+        _, triples = write_rdf_exports(graph, staging, on_graph=check)
+        violations = checker.finish()
         if violations:
             raise ValidationError(
                 "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
                 + describe(violations)
             )
-        triples = len(union)
-        del data, union
         side.join()
         side = None
         written = publish(staging, out_dir)
     except BaseException:
+        checker.close()
         if side is not None:
             side.kill()
         shutil.rmtree(staging, ignore_errors=True)

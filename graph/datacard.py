@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import networkx as nx
->>> card = render_datacard(nx.MultiDiGraph(), [])
+>>> card = render_datacard(nx.MultiDiGraph(), 0, 0)
 >>> card.startswith("# claimgraph exports")
 True
 >>> "## Example SPARQL queries" in card
@@ -16,7 +16,7 @@ from collections import Counter
 
 import networkx as nx
 
-from graph.rdf import ACTORS_GRAPH, ONTOLOGY_IRI, Quad, ontology_version
+from graph.rdf import ACTORS_GRAPH, ONTOLOGY_IRI, ontology_version
 from graph.vocab import RELATIONS, sparql_prefixes
 
 EXAMPLE_QUERIES: dict[str, str] = {
@@ -72,15 +72,17 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
-def render_datacard(graph: nx.MultiDiGraph, items: list[Quad]) -> str:
+def render_datacard(graph: nx.MultiDiGraph, quad_count: int, graph_count: int) -> str:
     """Return the data card (Markdown) for ``graph`` and its RDF statements.
 
     Parameters
     ----------
     graph
         The claim graph.
-    items
-        Its quads, from :func:`graph.rdf.quads` (counted, not re-derived).
+    quad_count
+        How many RDF statements its exports hold (counted as they were written).
+    graph_count
+        In how many named graphs.
     """
     nodes = dict(graph.nodes(data=True))
     by_type: dict[str, list[tuple[str, dict]]] = {}
@@ -90,7 +92,6 @@ def render_datacard(graph: nx.MultiDiGraph, items: list[Quad]) -> str:
     actors = Counter(d.get("kind") for _, d in by_type.get("actor", []))
     modality = Counter(d.get("modality") for _, d in by_type.get("claim", []))
     relations = Counter(k for _, _, k in graph.edges(keys=True) if k in RELATIONS)
-    named = Counter(str(g) for *_, g in items)
     documents = sum(1 for _, d in sources if not d.get("parent"))
 
     out = [
@@ -106,7 +107,7 @@ def render_datacard(graph: nx.MultiDiGraph, items: list[Quad]) -> str:
         f"- claims: {sum(modality.values())}",
         f"- relationships: {sum(relations.values())}",
         f"- quantities: {len(by_type.get('quantity', []))}",
-        f"- RDF triples: {len(items)} in {len(named)} named graphs",
+        f"- RDF triples: {quad_count} in {graph_count} named graphs",
         f"- ontology: <{ONTOLOGY_IRI}> version {ontology_version()} "
         "(imported with `owl:imports`, not copied)",
         "",

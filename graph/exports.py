@@ -34,21 +34,23 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import networkx as nx
+import orjson
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.datacard import render_datacard
 from graph.errors import ExportError
-from graph.rdf import DATA, Quad, quads
+from graph.rdf import DATA, Quad, named_graphs
 from graph.tables import claims_csv, relationships_csv, to_gexf, to_graphml
 from graph.vocab import ID, PREFIXES
 
@@ -256,37 +258,175 @@ def _fits(o: URIRef | Literal, coerce: str | None) -> bool:
     return type(o) is Literal and str(o.datatype) == coerce
 
 
-def jsonld_bytes(items: list[Quad]) -> bytes:
-    """Serialise sorted quads as compact JSON-LD with claimgraph's context embedded."""
-    context = load_context()
-    table = _term_table(context)
-    graphs: dict[URIRef, dict[URIRef, dict]] = {}
+def _jsonld_graph(name: URIRef, items: list[Quad], table: dict) -> dict:
+    """One named graph as a JSON-LD ``@graph`` object (its quads sorted, as made)."""
+    nodes: dict[URIRef, dict] = {}
     rdf_type = RDF.type
-    for s, p, o, g in items:
-        node = graphs.setdefault(g, {}).setdefault(s, {"@id": compact_iri(str(s))})
+    for s, p, o, _ in items:
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {"@id": compact_iri(str(s))}
         if p == rdf_type and type(o) is not Literal:
             node.setdefault("@type", []).append(compact_iri(str(o)))
             continue
-        name, coerce = table.get(str(p), (None, None))
-        if name is None or not _fits(o, coerce):
-            name, coerce = compact_iri(str(p)), None
-        node.setdefault(name, []).append(_jsonld_value(o, coerce))
-    doc = {
-        "@context": context,
-        "@graph": [
-            {"@id": compact_iri(str(g)), "@graph": list(nodes.values())}
-            for g, nodes in graphs.items()
-        ],
-    }
-    text = json.dumps(doc, ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+        term, coerce = table.get(str(p), (None, None))
+        if term is None or not _fits(o, coerce):
+            term, coerce = compact_iri(str(p)), None
+        node.setdefault(term, []).append(_jsonld_value(o, coerce))
+    return {"@id": compact_iri(str(name)), "@graph": list(nodes.values())}
+
+
+def _indented(value: object, depth: int) -> bytes:
+    """``value`` as JSON indented by two spaces, its lines shifted ``depth`` levels right."""
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    pad = b"  " * depth
+    return pad + text.replace(b"\n", b"\n" + pad)
+
+
+def jsonld_bytes(items: list[Quad]) -> bytes:
+    """Serialise sorted quads as compact JSON-LD with claimgraph's context embedded.
+
+    The same bytes as :class:`RdfWriter` writes for the named graphs of ``items``.
+    """
+    writer = _JsonLdText()
+    graphs: dict[URIRef, list[Quad]] = {}
+    for item in items:
+        graphs.setdefault(item[3], []).append(item)
+    parts = [writer.header()]
+    parts += [writer.graph(name, chunk, first=i == 0)
+              for i, (name, chunk) in enumerate(graphs.items())]
+    parts.append(writer.footer())
+    return b"".join(parts)
+
+
+class _JsonLdText:
+    """The pieces of ``graph.jsonld``: a header with the context, one object per named
+    graph, and a footer; two-space indents (orjson, which writes them in C)."""
+
+    def __init__(self) -> None:
+        self.context = load_context()
+        self.table = _term_table(self.context)
+
+    def header(self) -> bytes:
+        return b'{\n  "@context": ' + _indented(self.context, 1).lstrip() + b',\n  "@graph": ['
+
+    def graph(self, name: URIRef, items: list[Quad], *, first: bool) -> bytes:
+        return (b"\n" if first else b",\n") + _indented(
+            _jsonld_graph(name, items, self.table), 2)
+
+    def footer(self) -> bytes:
+        return b"\n  ]\n}\n"
+
+
+def _body(text: bytes) -> bytes:
+    """Turtle or TriG text without its leading ``@prefix`` lines (and the blank line after)."""
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    if text.startswith(b"\n", start):
+        start += 1
+    return text[start:]
+
+
+def _sorted_lines(text: bytes) -> bytes:
+    lines = sorted(set(text.splitlines()))
+    return b"".join(line + b"\n" for line in lines)
+
+
+class RdfWriter:
+    """Write the RDF exports one named graph at a time, in bounded memory.
+
+    Files (:data:`RDF_STREAM_FILES`): Turtle and N-Triples of the union, TriG and
+    N-Quads of the dataset, compact JSON-LD with the context embedded. Feed it the
+    chunks of :func:`graph.rdf.named_graphs` with :meth:`add`; :meth:`close` finishes
+    each file and renames it into place (a failure before that leaves no file).
+
+    Each chunk is serialised by pyoxigraph on its own, so a named graph's Turtle is
+    the same whether it is written alone or among others; every subject lives in
+    one named graph, so the union needs no merging across chunks. N-Triples and
+    N-Quads lines are sorted within each named graph.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = _ensure_folder(out_dir)
+        self.quads = 0
+        """Statements written so far (each triple of the union once)."""
+        self.graphs = 0
+        """Named graphs written so far."""
+        self._jsonld = _JsonLdText()
+        self._files: dict[str, tuple[str, object]] = {}
+        try:
+            for name in RDF_STREAM_FILES:
+                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+                os.chmod(tmp, 0o666 & ~_umask())
+                self._files[name] = (tmp, os.fdopen(fd, "wb", buffering=1 << 20))
+            header = b"".join(f"@prefix {p}: <{ns}> .\n".encode()
+                              for p, ns in TEXT_PREFIXES.items()) + b"\n"
+            self._write("graph.ttl", header)
+            self._write("graph.trig", header)
+            self._write("graph.jsonld", self._jsonld.header())
+        except BaseException:
+            self.abort()
+            raise
+
+    def _write(self, name: str, data: bytes) -> None:
+        try:
+            self._files[name][1].write(data)
+        except OSError as err:
+            raise ExportError(f"{self.out_dir / name}: cannot write ({err})") from err
+
+    def add(self, name: URIRef, items: list[Quad]) -> bytes:
+        """Write one named graph (its sorted quads); return its N-Quads lines."""
+        data = to_oxigraph(items)
+        triples = [q.triple for q in data]
+        nquads = _sorted_lines(ox.serialize(data, format=ox.RdfFormat.N_QUADS))
+        self._write("graph.nq", nquads)
+        self._write("graph.nt", _sorted_lines(
+            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+        self._write("graph.ttl", _body(ox.serialize(
+            triples, format=ox.RdfFormat.TURTLE, prefixes=TEXT_PREFIXES)))
+        self._write("graph.trig", _body(ox.serialize(
+            data, format=ox.RdfFormat.TRIG, prefixes=TEXT_PREFIXES)))
+        self._write("graph.jsonld", self._jsonld.graph(name, items, first=self.graphs == 0))
+        self.quads += len(items)
+        self.graphs += 1
+        return nquads
+
+    def close(self) -> dict[str, Path]:
+        """Finish every file and rename it into place; return name -> path."""
+        self._write("graph.jsonld", self._jsonld.footer())
+        written = {}
+        try:
+            for _, handle in self._files.values():
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+            for name, (tmp, _) in self._files.items():
+                os.replace(tmp, self.out_dir / name)
+                written[name] = self.out_dir / name
+        except OSError as err:
+            self.abort()
+            raise ExportError(f"{self.out_dir}: cannot write the RDF exports ({err})") from err
+        self._files = {}
+        return written
+
+    def abort(self) -> None:
+        """Close and remove the unfinished files."""
+        for tmp, handle in self._files.values():
+            with contextlib.suppress(OSError):
+                handle.close()
+            Path(tmp).unlink(missing_ok=True)
+        self._files = {}
 
 
 GRAPH_FILES = ("graph.graphml", "graph.gexf", "claims.csv", "relationships.csv")
 """The files made from the networkx graph alone (see :func:`write_graph_exports`)."""
 
 RDF_FILES = tuple(name for name in FILES if name not in GRAPH_FILES)
-"""The files made from the RDF quads (see :func:`write_rdf_exports`)."""
+"""The files made from the RDF quads and the data card."""
+
+RDF_STREAM_FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.jsonld")
+"""The files :class:`RdfWriter` writes."""
 
 
 def _write_all(out_dir: Path, names: Iterable[str], makers: dict) -> dict[str, Path]:
@@ -338,9 +478,10 @@ def write_graph_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path
     return _write_all(out_dir, GRAPH_FILES, makers)
 
 
-def write_quad_exports(graph: nx.MultiDiGraph, out_dir: Path,
-                       items: list[Quad]) -> dict[str, Path]:
-    """Write ``graph.jsonld`` and ``README.md``: the exports that need rdflib quads.
+def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
+                      on_graph: Callable[[URIRef, list[Quad], bytes], None] | None = None,
+                      ) -> tuple[dict[str, Path], int]:
+    """Write the RDF exports and the data card, one named graph at a time.
 
     Parameters
     ----------
@@ -348,72 +489,36 @@ def write_quad_exports(graph: nx.MultiDiGraph, out_dir: Path,
         The claim graph built by :func:`graph.assemble.assemble`.
     out_dir
         Folder to write into; made if missing.
-    items
-        ``quads(graph)``.
+    on_graph
+        Called with each named graph's name, quads and N-Quads lines once written
+        (the build validates them as they come).
 
     Returns
     -------
-    dict
-        File name -> path written.
+    tuple
+        File name -> path written, and the number of triples in the union.
 
     Raises
     ------
     ExportError
-        If a file cannot be written.
+        If the graph cannot be mapped to RDF or a file cannot be written.
     """
-    out_dir = _ensure_folder(out_dir)
-    makers = {
-        "graph.jsonld": lambda: jsonld_bytes(items),
-        "README.md": lambda: render_datacard(graph, items).encode("utf-8"),
-    }
-    return _write_all(out_dir, ("graph.jsonld", "README.md"), makers)
+    writer = RdfWriter(out_dir)
+    try:
+        for name, items in named_graphs(graph):
+            nquads = writer.add(name, items)
+            if on_graph is not None:
+                on_graph(name, items, nquads)
+        written = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    card = render_datacard(graph, writer.quads, writer.graphs).encode("utf-8")
+    written.update(_write_all(writer.out_dir, ("README.md",), {"README.md": lambda: card}))
+    return written, writer.quads
 
 
-def write_text_exports(out_dir: Path, data: list[ox.Quad],
-                       triples: list[ox.Triple] | None = None,
-                       nquads: bytes | None = None) -> dict[str, Path]:
-    """Write Turtle, TriG, N-Quads and N-Triples from sorted pyoxigraph quads.
-
-    Each file is made and written before the next is made, so only one file's
-    bytes are held at a time.
-
-    Parameters
-    ----------
-    out_dir
-        Folder to write into; made if missing.
-    data
-        ``to_oxigraph(quads(graph))``.
-    triples
-        ``union_triples(data)`` if the caller has them already.
-    nquads
-        ``rdf_bytes(data, "nquads")`` if the caller has them already.
-
-    Returns
-    -------
-    dict
-        File name -> path written.
-
-    Raises
-    ------
-    ExportError
-        If a file cannot be written.
-    """
-    out_dir = _ensure_folder(out_dir)
-    if triples is None:
-        triples = union_triples(data)
-    makers = {
-        "graph.ttl": lambda: rdf_bytes(triples, "turtle"),
-        "graph.trig": lambda: rdf_bytes(data, "trig"),
-        "graph.nq": lambda: nquads if nquads is not None else rdf_bytes(data, "nquads"),
-        "graph.nt": lambda: rdf_bytes(triples, "ntriples"),
-    }
-    return _write_all(out_dir, ("graph.ttl", "graph.trig", "graph.nq", "graph.nt"), makers)
-
-
-def write_exports(
-    graph: nx.MultiDiGraph, out_dir: Path, items: list[Quad] | None = None,
-    data: list[ox.Quad] | None = None,
-) -> dict[str, Path]:
+def write_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write every export of ``graph`` into ``out_dir``, each file atomically.
 
     Parameters
@@ -422,10 +527,6 @@ def write_exports(
         The claim graph built by :func:`graph.assemble.assemble`.
     out_dir
         Folder to write into; made if missing.
-    items
-        ``quads(graph)`` if the caller has them already (saves making them twice).
-    data
-        ``to_oxigraph(items)`` if the caller has them already.
 
     Returns
     -------
@@ -437,12 +538,6 @@ def write_exports(
     ExportError
         If the graph cannot be mapped to RDF or a file cannot be written.
     """
-    out_dir = _ensure_folder(out_dir)
-    if items is None:
-        items = quads(graph)
-    if data is None:
-        data = to_oxigraph(items)
-    written = write_text_exports(out_dir, data)
-    written.update(write_quad_exports(graph, out_dir, items))
+    written, _ = write_rdf_exports(graph, out_dir)
     written.update(write_graph_exports(graph, out_dir))
     return {name: written[name] for name in FILES}

@@ -366,7 +366,9 @@ def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[Quad
 
 
 def quads(graph: nx.MultiDiGraph) -> list[Quad]:
-    """Return every RDF statement for ``graph``, in one pass, as sorted quads.
+    """Return every RDF statement for ``graph`` as sorted quads.
+
+    The concatenation of :func:`named_graphs`, in its order.
 
     Parameters
     ----------
@@ -376,7 +378,8 @@ def quads(graph: nx.MultiDiGraph) -> list[Quad]:
     Returns
     -------
     list of Quad
-        ``(subject, predicate, object, graph name)`` tuples, sorted and unique.
+        ``(subject, predicate, object, graph name)`` tuples, unique, grouped by
+        named graph and sorted within each.
 
     Raises
     ------
@@ -389,27 +392,77 @@ def quads(graph: nx.MultiDiGraph) -> list[Quad]:
     >>> (DATASET, _OWL_imports, ONTOLOGY_IRI, ACTORS_GRAPH) in quads(nx.MultiDiGraph())
     True
     """
-    out: list[Quad] = [
-        (DATASET, _RDF_type, _OWL_Ontology, ACTORS_GRAPH),
-        (DATASET, _OWL_imports, ONTOLOGY_IRI, ACTORS_GRAPH),
-    ]
+    return [item for _, chunk in named_graphs(graph) for item in chunk]
+
+
+def _graph_of(graph: nx.MultiDiGraph, nid: str, data: dict) -> str | None:
+    """The id of the source whose named graph holds node ``nid`` (None: the actors graph)."""
+    kind = data.get("type")
+    if kind == "source":
+        return nid
+    if kind == "claim":
+        if data.get("source") is None:
+            raise ExportError(f"claim {nid!r}: its source None is not in the graph")
+        return data["source"]
+    if kind == "quantity":
+        claim = graph.nodes.get(data.get("claim")) if data.get("claim") is not None else None
+        if claim is None or claim.get("type") != "claim":
+            raise ExportError(
+                f"quantity {nid!r}: its claim {data.get('claim')!r} is not in the graph")
+        return claim.get("source")
+    if kind == "actor":
+        return None
+    raise ExportError(f"node {nid!r} has no known type ({kind!r})")
+
+
+def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[Quad]]]:
+    """Yield ``(graph name, sorted unique quads)`` for each named graph.
+
+    Graphs come by name, except that a reader-comments graph comes right after the
+    graph of its article (so a document's graphs can be checked together).
+
+    Only one named graph's quads exist at a time, so the exports can be written
+    graph by graph in memory that does not grow with the corpus (a source's graph
+    holds its claims, their selectors and quantities; :data:`ACTORS_GRAPH` the
+    actors, relationships and the dataset description).
+
+    Raises
+    ------
+    ExportError
+        As :func:`quads`.
+    """
+    members: dict[str | None, list[tuple[str, dict]]] = {None: []}
     for nid, data in graph.nodes(data=True):
-        kind = data.get("type")
-        if kind == "source":
-            out.extend(_source_quads(nid, data))
-        elif kind == "actor":
-            out.extend(_actor_quads(nid, data))
-        elif kind == "claim":
-            out.extend(_claim_quads(graph, nid, data))
-        elif kind == "quantity":
-            out.extend(_quantity_quads(graph, nid, data))
-        else:
-            raise ExportError(f"node {nid!r} has no known type ({kind!r})")
-    for s_id, o_id, key, data in graph.edges(keys=True, data=True):
-        if graph.nodes[s_id].get("type") == "actor" and graph.nodes[o_id].get("type") == "actor":
-            out.extend(_relation_quads(s_id, o_id, key, data))
-    unique = {quad_key(item): item for item in out}
-    return [unique[key] for key in sorted(unique)]
+        members.setdefault(_graph_of(graph, nid, data), []).append((nid, data))
+    names = {key: ACTORS_GRAPH if key is None else node_iri(key) for key in members}
+
+    def order(key: str | None) -> tuple[str, str]:
+        # A reader-comments graph follows the graph of its article.
+        parent = None if key is None else (graph.nodes.get(key) or {}).get("parent")
+        root = names[parent] if parent is not None and parent in names else names[key]
+        return str(root), str(names[key])
+
+    for key in sorted(members, key=order):
+        out: list[Quad] = []
+        for nid, data in members.pop(key):
+            kind = data["type"]
+            if kind == "source":
+                out.extend(_source_quads(nid, data))
+            elif kind == "actor":
+                out.extend(_actor_quads(nid, data))
+            elif kind == "claim":
+                out.extend(_claim_quads(graph, nid, data))
+            else:
+                out.extend(_quantity_quads(graph, nid, data))
+        if key is None:
+            out.append((DATASET, _RDF_type, _OWL_Ontology, ACTORS_GRAPH))
+            out.append((DATASET, _OWL_imports, ONTOLOGY_IRI, ACTORS_GRAPH))
+            for s_id, o_id, rel, data in graph.edges(keys=True, data=True):
+                if (graph.nodes[s_id].get("type") == "actor"
+                        and graph.nodes[o_id].get("type") == "actor"):
+                    out.extend(_relation_quads(s_id, o_id, rel, data))
+        unique = {quad_key(item): item for item in out}
+        yield names[key], [unique[k] for k in sorted(unique)]
 
 
 def quad_key(item: Quad) -> tuple[str, str, str, bool, str, str, str]:

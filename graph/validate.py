@@ -358,3 +358,189 @@ def _short(iri: str) -> str:
         if iri.startswith(str(ns)):
             return f"{prefix}:{iri[len(str(ns)):]}"
     return iri
+
+
+@functools.cache
+def _shape_targets(path: Path = SHAPES_PATH) -> dict[URIRef, tuple[set, set]]:
+    """Node shape -> (classes it targets, predicates whose subjects or objects it targets)."""
+    shapes = load_shapes(path)
+    found: dict[URIRef, tuple[set, set]] = {}
+    for shape, _, cls in shapes.triples((None, SH.targetClass, None)):
+        found.setdefault(shape, (set(), set()))[0].add(str(cls))
+    for kind in (SH.targetSubjectsOf, SH.targetObjectsOf):
+        for shape, _, pred in shapes.triples((None, kind, None)):
+            found.setdefault(shape, (set(), set()))[1].add(str(pred))
+    for shape in shapes.subjects(SH.targetNode, None):
+        raise ClaimgraphError(f"{path}: {shape} uses sh:targetNode, which the build "
+                              "cannot check graph by graph")
+    return found
+
+
+_RDF_TYPE = str(RDF.type)
+_DCTERMS_IS_PART_OF = URIRef("http://purl.org/dc/terms/isPartOf")
+
+
+class ChunkValidator:
+    """Check the RDF against the shapes named graph by named graph, as it is written.
+
+    The build hands each named graph to :meth:`add` in the order of
+    :func:`graph.rdf.named_graphs` (the actors graph first, each reader-comments
+    graph right after its article) and reads the verdict from :meth:`finish`.
+
+    The shapes fall in two parts: those that target something in the actors graph
+    (actors, relationship statements, relationship triples) and the rest (sources,
+    claims, selectors, quantities). Source graphs are checked with the second part
+    in batches of about ``batch_quads`` statements, each batch carrying the
+    ``rdf:type`` statements of the actors graph; the actors graph is checked last
+    with the first part, carrying the types of the claims and sources it cites.
+    Batches are checked on a background thread (pyshacl-turbo lets go of the GIL)
+    and at most two wait, so memory stays at a few batches whatever the corpus.
+
+    The verdict is the one of checking everything at once because every shape
+    looks only at its focus node's own named graph and at the *type* of nodes it
+    points to (``sh:class``), which is what a batch carries; a document's graphs
+    always share a batch. A source graph holding something an actors-graph shape
+    targets would escape that shape, so it stops the check with an error instead.
+    ``tests/test_validate.py`` checks that every deliberately broken graph gets the
+    same violations both ways.
+
+    With ``engine="pyshacl"`` (no pyshacl-turbo) the quads are kept and checked
+    together by :func:`validate` in :meth:`finish`.
+    """
+
+    def __init__(self, *, engine: str = "turbo", batch_quads: int = 250_000) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if engine not in ENGINES:
+            raise ClaimgraphError(
+                f"unknown SHACL engine {engine!r}; one of {', '.join(ENGINES)}")
+        self.engine = engine
+        self.batch_quads = batch_quads
+        self._targets = _shape_targets()
+        self._actors: bytes | None = None
+        self._actor_shapes: list[URIRef] = []
+        self._source_shapes: list[URIRef] = []
+        self._actor_classes: set = set()
+        self._actor_predicates: set = set()
+        self._actor_types: list[bytes] = []
+        self._wanted: dict[str, list[bytes]] = {}
+        self._batch: list[bytes] = []
+        self._batch_quads = 0
+        self._root = ""
+        self._all: list = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shacl")
+        self._pending: list = []
+        self._done: list[set[Violation]] = []
+
+    def add(self, name: URIRef, items: list, nquads: bytes, document: str | None = None) -> None:
+        """Take one named graph: its name, quads and N-Quads lines.
+
+        ``document`` names the document the graph comes from (an article and its
+        reader comments share one), so its graphs share a batch; without it, a
+        graph that is ``dcterms:isPartOf`` another or named ``<previous>/…`` does.
+        """
+        from graph.rdf import ACTORS_GRAPH
+
+        if self.engine != "turbo":
+            self._all.extend(items)
+            return
+        if name == ACTORS_GRAPH:
+            self._take_actors(items, nquads)
+            return
+        if self._actors is None:
+            raise ClaimgraphError("a source graph came before the actors graph")
+        rdf_type, wanted, is_part = RDF.type, self._wanted, False
+        for s, p, o, g in items:
+            if p == rdf_type:
+                if o in self._actor_classes:
+                    raise ClaimgraphError(
+                        f"{s} in {g} is a {o}, which only the actors graph may hold; "
+                        "the shapes cannot be checked graph by graph")
+                lines = wanted.get(str(s))
+                if lines is not None:
+                    lines.append(f"<{s}> <{rdf_type}> <{o}> <{g}> .\n".encode())
+            elif p == _DCTERMS_IS_PART_OF:
+                is_part = True
+        if self._actor_predicates & {p for _, p, _, _ in items}:
+            raise ClaimgraphError(
+                f"{name} holds relationship triples, which only the actors graph may hold")
+        # A reader-comments graph (``<article>/comments``, dcterms:isPartOf the
+        # article) stays in the batch of its article.
+        if document is not None:
+            same_document = document == self._root
+        else:
+            same_document = is_part or str(name).startswith(self._root + "/")
+        if not same_document:
+            self._root = document if document is not None else str(name)
+            if self._batch_quads >= self.batch_quads:
+                self._flush()
+        self._batch.append(nquads)
+        self._batch_quads += len(items)
+
+    def _take_actors(self, items: list, nquads: bytes) -> None:
+        if self._actors is not None:
+            raise ClaimgraphError("the actors graph came twice")
+        self._actors = nquads
+        subjects = {s for s, _, _, _ in items}
+        self._actor_classes = {o for _, p, o, _ in items if p == RDF.type}
+        predicates = {p for _, p, _, _ in items}
+        for shape, (classes, preds) in sorted(self._targets.items()):
+            targeted = ({URIRef(c) for c in classes} & self._actor_classes
+                        or {URIRef(p) for p in preds} & predicates)
+            (self._actor_shapes if targeted else self._source_shapes).append(shape)
+        self._actor_predicates = {URIRef(p) for shape in self._actor_shapes
+                                  for p in self._targets[shape][1]}
+        self._actor_types = [f"<{s}> <{p}> <{o}> <{g}> .\n".encode()
+                             for s, p, o, g in items if p == RDF.type]
+        self._wanted = {str(o): [] for _, _, o, _ in items
+                        if type(o) is URIRef and o not in subjects}
+
+    def _flush(self) -> None:
+        if self._batch_quads:
+            self._submit(self._batch + self._actor_types, self._source_shapes)
+        self._batch, self._batch_quads = [], 0
+
+    def _submit(self, parts: list[bytes], shapes: list[URIRef]) -> None:
+        # At most two batches wait, so memory stays bounded.
+        while len(self._pending) >= 2:
+            self._done.append(self._pending.pop(0).result())
+        self._pending.append(self._pool.submit(self._check, parts, shapes))
+
+    @staticmethod
+    def _check(parts: list[bytes], shapes: list[URIRef]) -> set[Violation]:
+        from pyshacl_turbo.rdf import Input
+
+        if not shapes:
+            return set()
+        data = Input(b"".join(parts).decode("utf-8"), "oxigraph-nquads", None, {},
+                     preserve_ids=True)
+        conforms, report, _ = _turbo_shapes().validate(data, inference="none",
+                                                       use_shapes=shapes)
+        found = _report_violations(report)
+        if not conforms and not found:
+            raise ClaimgraphError("pyshacl-turbo reported a failure without results")
+        return found
+
+    def finish(self) -> list[Violation]:
+        """Check what is left and return every violation, sorted (empty: valid)."""
+        if self.engine != "turbo":
+            from graph.rdf import dataset_from_quads
+
+            return validate(dataset_from_quads(self._all), engine=self.engine)
+        try:
+            self._flush()
+            if self._actors is not None:
+                stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
+                self._submit([self._actors, *stubs], self._actor_shapes)
+            found: set[Violation] = set()
+            for result in self._done:
+                found |= result
+            for future in self._pending:
+                found |= future.result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        return _sorted(found)
+
+    def close(self) -> None:
+        """Stop the background thread without a verdict (the build failed)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

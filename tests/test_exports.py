@@ -12,7 +12,7 @@ from test_rdf import ACTORS, TRICKY, sample_graph
 
 from graph.datacard import EXAMPLE_QUERIES, query_text
 from graph.exports import FILES, compact_iri, write_exports
-from graph.rdf import to_dataset
+from graph.rdf import ACTORS_GRAPH, to_dataset
 from graph.validate import validate
 
 
@@ -76,11 +76,19 @@ def test_write_exports_is_byte_identical_over_two_runs(tmp_path):
         assert first[name].read_bytes() == second[name].read_bytes(), name
 
 
-def test_write_exports_sorts_ntriples_and_nquads_lines(written):
-    for name in ("graph.nt", "graph.nq"):
-        lines = written[name].read_text(encoding="utf-8").splitlines()
-        assert lines == sorted(lines)
-        assert len(lines) == len(set(lines))
+def test_write_exports_sorts_ntriples_and_nquads_lines_within_each_named_graph(written):
+    quads = written["graph.nq"].read_text(encoding="utf-8").splitlines()
+    graphs: dict[str, list[str]] = {}
+    for line in quads:
+        graphs.setdefault(line.rsplit(" ", 2)[-2], []).append(line)
+    # Each named graph's lines are together and sorted ...
+    assert [line for lines in graphs.values() for line in lines] == quads
+    assert all(lines == sorted(lines) for lines in graphs.values())
+    # ... the actors graph first, and N-Triples are the same lines without the graph.
+    assert next(iter(graphs)) == f"<{ACTORS_GRAPH}>"
+    triples = written["graph.nt"].read_text(encoding="utf-8").splitlines()
+    assert len(triples) == len(set(triples)) == len(quads)
+    assert sorted(triples) == sorted(line.rsplit(" ", 2)[0] + " ." for line in quads)
 
 
 def test_write_exports_writes_no_blank_nodes(written):
