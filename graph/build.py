@@ -21,6 +21,7 @@ writes the RDF (see :func:`export_graph`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
@@ -151,6 +152,18 @@ def read_documents(
     return unique, errors
 
 
+def for_assembly(extraction: Extraction) -> Extraction:
+    """``extraction`` without what assembly never reads: the document's segments
+    (with their offset maps), links, timestamps and metadata.
+
+    Extractions are held until all documents are done; the segments are most of a
+    document's memory.
+    """
+    doc = extraction.document
+    slim = dataclasses.replace(doc, segments=(), links=(), timestamps=(), metadata={})
+    return dataclasses.replace(extraction, document=slim)
+
+
 def extract_all(
     documents: Sequence[Document],
     *,
@@ -181,6 +194,9 @@ def extract_all(
             results[i] = hit
         else:
             todo.append(i)
+    for i, hit in enumerate(results):
+        if hit is not None:
+            results[i] = for_assembly(hit)
     cached = len(documents) - len(todo)
     done = cached
     for i, extraction in extract_parallel([documents[i] for i in todo], workers=workers,
@@ -191,9 +207,9 @@ def extract_all(
         if isinstance(extraction, ExtractionFailure):
             failures.append(ReadError(extraction.path, extraction.reason))
             continue
-        results[i] = extraction
         if cache:
             cache.put(keys[i], extraction)
+        results[i] = for_assembly(extraction)
     return [r for r in results if r is not None], cached, failures
 
 
@@ -205,15 +221,18 @@ def build_key(document_keys: Sequence[str], *, html: bool) -> str:
 
     That is each document's cache key (its content and the pipeline version), in
     order, the data files that shape the exports (shapes, ontology, JSON-LD context,
-    queries), the HTML templates and whether HTML is written.
+    queries), the HTML templates, claimgraph's own code (a new version may write
+    different exports) and whether HTML is written.
     """
     h = hashlib.sha256(f"html={html}\n".encode())
     files = [p for p in sorted(DATA.iterdir()) if p.is_file()]
+    files += sorted(PACKAGE.rglob("*.py"))
     for folder in (PACKAGE / "templates", PACKAGE / "static", DATA / "queries"):
         if folder.is_dir():
             files += sorted(p for p in folder.rglob("*") if p.is_file())
     for path in files:
-        h.update(str(path.relative_to(PACKAGE.parent)).encode() + b"\0")
+        root = DATA.parent if path.is_relative_to(DATA.parent) else PACKAGE.parent
+        h.update(str(path.relative_to(root)).encode() + b"\0")
         h.update(path.read_bytes())
     for key in document_keys:
         h.update(key.encode() + b"\n")

@@ -41,6 +41,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 import orjson
@@ -51,7 +52,7 @@ from rdflib.namespace import RDF
 from graph.datacard import render_datacard
 from graph.errors import ExportError
 from graph.rdf import DATA, Quad, named_graphs
-from graph.tables import claims_csv, relationships_csv, to_gexf, to_graphml
+from graph.tables import relationships_csv, write_claims_csv, write_gexf, write_graphml
 from graph.vocab import ID, PREFIXES
 
 CONTEXT_PATH = DATA / "context.jsonld"
@@ -469,13 +470,40 @@ def write_graph_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path
         If a file cannot be written.
     """
     out_dir = _ensure_folder(out_dir)
-    makers = {
-        "graph.graphml": lambda: to_graphml(graph),
-        "graph.gexf": lambda: to_gexf(graph),
-        "claims.csv": lambda: claims_csv(graph).encode("utf-8"),
-        "relationships.csv": lambda: relationships_csv(graph).encode("utf-8"),
+    writers = {
+        "graph.graphml": lambda handle: write_graphml(graph, handle),
+        "graph.gexf": lambda handle: write_gexf(graph, handle),
+        "claims.csv": lambda handle: write_claims_csv(graph, handle),
+        "relationships.csv": lambda handle: handle.write(
+            relationships_csv(graph).encode("utf-8")),
     }
-    return _write_all(out_dir, GRAPH_FILES, makers)
+    return {name: write_streamed(out_dir / name, writers[name]) for name in GRAPH_FILES}
+
+
+def write_streamed(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it into place.
+
+    As :func:`write_atomic`, for files written piece by piece.
+    """
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise ExportError(f"{path}: cannot write ({err})") from err
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write ({err})") from err
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,

@@ -23,6 +23,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
+from typing import BinaryIO
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -57,46 +60,164 @@ def _label(nid: str, data: dict) -> str:
     return str(_clean(text))[:80]
 
 
-def flat_graph(graph: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
-    """Return a copy of ``graph`` with scalar attributes only (see the module doc)."""
-    flat = nx.MultiDiGraph()
+def _node_attrs(nid: str, data: dict, gexf: bool) -> dict:
+    attrs = scalar_attrs(data)
+    if gexf:
+        for key in ("start", "end"):
+            if key in attrs:
+                attrs[f"offset_{key}"] = attrs.pop(key)
+    return attrs
+
+
+def _edge_attrs(key: str, data: dict) -> dict:
+    return {"relation": key, **scalar_attrs(data)}
+
+
+def _xml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _attribute_types(rows: Iterator[dict]) -> dict[str, str]:
+    """Attribute name -> XML type, in order of first appearance (ints and floats: double)."""
+    types: dict[str, str] = {}
+    for attrs in rows:
+        for name, value in attrs.items():
+            kind = _xml_type(value)
+            seen = types.setdefault(name, kind)
+            if seen != kind:
+                types[name] = "double" if {seen, kind} == {"long", "double"} else "string"
+    return types
+
+
+class _Buffered:
+    """Collect small pieces of text and write them to a binary handle in large blocks."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.parts, self.size = handle, [], 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        self.handle.write("".join(self.parts).encode("utf-8"))
+        self.parts, self.size = [], 0
+
+
+def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+    """Write the graph as GraphML to ``handle``, node by node (edge ids are the edge keys).
+
+    Only the attribute names and types are gathered first (GraphML declares its
+    keys before the graph); nothing else is held, unlike ``nx.write_graphml``,
+    which copies the graph and builds the whole XML tree in memory.
+    """
+    node_types = _attribute_types(
+        (scalar_attrs(d) for _, d in graph.nodes(data=True)))
+    edge_types = _attribute_types(
+        (_edge_attrs(k, d) for _, _, k, d in graph.edges(keys=True, data=True)))
+    out = _Buffered(handle)
+    out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    node_ids, edge_ids = {}, {}
+    for kind, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
+        for name, xml_type in types.items():
+            ids[name] = key = f"d{len(node_ids) + len(edge_ids)}"
+            out.write(f'  <key id="{key}" for="{kind}" attr.name={quoteattr(name)} '
+                      f'attr.type="{xml_type}"/>\n')
+    out.write('  <graph edgedefault="directed">\n')
     for nid, data in graph.nodes(data=True):
-        attrs = scalar_attrs(data)
-        if gexf:
-            for key in ("start", "end"):
-                if key in attrs:
-                    attrs[f"offset_{key}"] = attrs.pop(key)
-            attrs["label"] = _label(nid, data)
-        flat.add_node(nid, **attrs)
+        out.write(f"    <node id={quoteattr(nid)}>")
+        for name, value in scalar_attrs(data).items():
+            out.write(f'<data key="{node_ids[name]}">{escape(_value_text(value))}</data>')
+        out.write("</node>\n")
     for s, o, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(s, o, key=key, relation=key, **scalar_attrs(data))
-    return flat
+        out.write(f"    <edge id={quoteattr(key)} source={quoteattr(s)} target={quoteattr(o)}>")
+        for name, value in _edge_attrs(key, data).items():
+            out.write(f'<data key="{edge_ids[name]}">{escape(_value_text(value))}</data>')
+        out.write("</edge>\n")
+    out.write("  </graph>\n</graphml>\n")
+    out.flush()
+
+
+def write_gexf(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+    """Write the graph as GEXF 1.2 (for Gephi) to ``handle``, node by node.
+
+    As :func:`write_graphml`: attribute names and types first, then each node and
+    edge as it comes. Every node has a readable ``label``; ``start``/``end`` are
+    ``offset_start``/``offset_end`` (Gephi would read them as time spans); each
+    edge carries its key as ``networkx_key``. No date is written, so the same
+    graph always gives the same bytes.
+    """
+    node_types = _attribute_types(
+        (_node_attrs(n, d, gexf=True) for n, d in graph.nodes(data=True)))
+    edge_types = _attribute_types(
+        ({**_edge_attrs(k, d), "networkx_key": k}
+         for _, _, k, d in graph.edges(keys=True, data=True)))
+    out = _Buffered(handle)
+    out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<gexf xmlns="http://www.gexf.net/1.2draft" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+              'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+              '  <meta>\n    <creator>claimgraph</creator>\n  </meta>\n'
+              '  <graph defaultedgetype="directed" mode="static" name="">\n')
+    ids: dict[str, dict[str, int]] = {"node": {}, "edge": {}}
+    for kind, types in (("node", node_types), ("edge", edge_types)):
+        out.write(f'    <attributes mode="static" class="{kind}">\n')
+        for name, xml_type in types.items():
+            ids[kind][name] = number = len(ids["node"]) + len(ids["edge"])
+            out.write(f'      <attribute id="{number}" title={quoteattr(name)} '
+                      f'type="{xml_type}" />\n')
+        out.write("    </attributes>\n")
+    out.write("    <nodes>\n")
+    for nid, data in graph.nodes(data=True):
+        out.write(f"      <node id={quoteattr(nid)} label={quoteattr(_label(nid, data))}>"
+                  "<attvalues>")
+        for name, value in _node_attrs(nid, data, gexf=True).items():
+            out.write(f'<attvalue for="{ids["node"][name]}" '
+                      f"value={quoteattr(_value_text(value))} />")
+        out.write("</attvalues></node>\n")
+    out.write("    </nodes>\n    <edges>\n")
+    for number, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        out.write(f'      <edge source={quoteattr(s)} target={quoteattr(o)} id="{number}">'
+                  "<attvalues>")
+        for name, value in {**_edge_attrs(key, data), "networkx_key": key}.items():
+            out.write(f'<attvalue for="{ids["edge"][name]}" '
+                      f"value={quoteattr(_value_text(value))} />")
+        out.write("</attvalues></edge>\n")
+    out.write("    </edges>\n  </graph>\n</gexf>\n")
+    out.flush()
 
 
 def to_graphml(graph: nx.MultiDiGraph) -> bytes:
-    """Return the graph as GraphML bytes (edge ids are the edge keys)."""
+    """Return the graph as GraphML bytes (see :func:`write_graphml`)."""
     buffer = io.BytesIO()
-    nx.write_graphml(flat_graph(graph), buffer, encoding="utf-8", prettyprint=True)
+    write_graphml(graph, buffer)
     return buffer.getvalue()
 
 
 def to_gexf(graph: nx.MultiDiGraph) -> bytes:
-    """Return the graph as GEXF 1.2 bytes for Gephi.
-
-    The bytes are those of ``nx.write_gexf(..., encoding="utf-8", prettyprint=True)``;
-    the XML is serialised to text and encoded once, rather than through a byte
-    stream that encodes every small piece on its own (several times slower).
-    """
-    from xml.etree.ElementTree import ElementTree
-
-    from networkx.readwrite.gexf import GEXFWriter
-
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph(flat_graph(graph, gexf=True))
-    writer.indent(writer.xml)
-    buffer = io.StringIO()
-    ElementTree(writer.xml).write(buffer, encoding="unicode")
-    return ("<?xml version='1.0' encoding='utf-8'?>\n" + buffer.getvalue()).encode("utf-8")
+    """Return the graph as GEXF 1.2 bytes for Gephi (see :func:`write_gexf`)."""
+    buffer = io.BytesIO()
+    write_gexf(graph, buffer)
+    return buffer.getvalue()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -123,15 +244,6 @@ def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def claim_rows(graph: nx.MultiDiGraph) -> list[dict]:
-    """Return one row per claim (columns :data:`CLAIM_COLUMNS`), sorted by id."""
-    return [
-        {"id": nid, **{k: data.get(k) for k in CLAIM_COLUMNS if k != "id"}}
-        for nid, data in sorted(graph.nodes(data=True))
-        if data.get("type") == "claim"
-    ]
-
-
 def relationship_rows(graph: nx.MultiDiGraph) -> list[dict]:
     """Return one row per relationship (columns :data:`RELATIONSHIP_COLUMNS`)."""
     rows = []
@@ -152,7 +264,25 @@ def relationship_rows(graph: nx.MultiDiGraph) -> list[dict]:
 
 def claims_csv(graph: nx.MultiDiGraph) -> str:
     """Return ``claims.csv`` text: a header and one row per claim."""
-    return _csv(CLAIM_COLUMNS, claim_rows(graph))
+    buffer = io.BytesIO()
+    write_claims_csv(graph, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def write_claims_csv(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+    """Write ``claims.csv`` to ``handle`` row by row (claims sorted by id)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    writer = csv.DictWriter(text, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    claims = sorted(nid for nid, kind in graph.nodes(data="type") if kind == "claim")
+    nodes = graph.nodes
+    for nid in claims:
+        data = nodes[nid]
+        row = {"id": nid, **{k: data.get(k) for k in CLAIM_COLUMNS if k != "id"}}
+        writer.writerow({k: "" if row.get(k) is None else csv_cell(row[k])
+                         for k in CLAIM_COLUMNS})
+    text.flush()
+    text.detach()
 
 
 def relationships_csv(graph: nx.MultiDiGraph) -> str:

@@ -377,7 +377,7 @@ def _shape_targets(path: Path = SHAPES_PATH) -> dict[URIRef, tuple[set, set]]:
 
 
 _RDF_TYPE = str(RDF.type)
-_DCTERMS_IS_PART_OF = URIRef("http://purl.org/dc/terms/isPartOf")
+_DCTERMS_IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
 
 
 class ChunkValidator:
@@ -420,8 +420,8 @@ class ChunkValidator:
         self._actors: bytes | None = None
         self._actor_shapes: list[URIRef] = []
         self._source_shapes: list[URIRef] = []
-        self._actor_classes: set = set()
-        self._actor_predicates: set = set()
+        self._actor_classes: set[str] = set()
+        self._actor_predicates: set[str] = set()
         self._actor_types: list[bytes] = []
         self._wanted: dict[str, list[bytes]] = {}
         self._batch: list[bytes] = []
@@ -449,19 +449,20 @@ class ChunkValidator:
             return
         if self._actors is None:
             raise ClaimgraphError("a source graph came before the actors graph")
-        rdf_type, wanted, is_part = RDF.type, self._wanted, False
+        rdf_type, wanted, is_part = _RDF_TYPE, self._wanted, False
+        same = str.__eq__  # IRIs compared as plain strings: far faster than rdflib's ==
         for s, p, o, g in items:
-            if p == rdf_type:
-                if o in self._actor_classes:
+            if same(p, rdf_type):
+                if str(o) in self._actor_classes:
                     raise ClaimgraphError(
                         f"{s} in {g} is a {o}, which only the actors graph may hold; "
                         "the shapes cannot be checked graph by graph")
                 lines = wanted.get(str(s))
                 if lines is not None:
                     lines.append(f"<{s}> <{rdf_type}> <{o}> <{g}> .\n".encode())
-            elif p == _DCTERMS_IS_PART_OF:
+            elif same(p, _DCTERMS_IS_PART_OF):
                 is_part = True
-        if self._actor_predicates & {p for _, p, _, _ in items}:
+        if not self._actor_predicates.isdisjoint({str(p) for _, p, _, _ in items}):
             raise ClaimgraphError(
                 f"{name} holds relationship triples, which only the actors graph may hold")
         # A reader-comments graph (``<article>/comments``, dcterms:isPartOf the
@@ -482,13 +483,12 @@ class ChunkValidator:
             raise ClaimgraphError("the actors graph came twice")
         self._actors = nquads
         subjects = {s for s, _, _, _ in items}
-        self._actor_classes = {o for _, p, o, _ in items if p == RDF.type}
-        predicates = {p for _, p, _, _ in items}
+        self._actor_classes = {str(o) for _, p, o, _ in items if p == RDF.type}
+        predicates = {str(p) for _, p, _, _ in items}
         for shape, (classes, preds) in sorted(self._targets.items()):
-            targeted = ({URIRef(c) for c in classes} & self._actor_classes
-                        or {URIRef(p) for p in preds} & predicates)
+            targeted = classes & self._actor_classes or preds & predicates
             (self._actor_shapes if targeted else self._source_shapes).append(shape)
-        self._actor_predicates = {URIRef(p) for shape in self._actor_shapes
+        self._actor_predicates = {p for shape in self._actor_shapes
                                   for p in self._targets[shape][1]}
         self._actor_types = [f"<{s}> <{p}> <{o}> <{g}> .\n".encode()
                              for s, p, o, g in items if p == RDF.type]

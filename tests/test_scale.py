@@ -93,6 +93,19 @@ def test_build_of_an_unchanged_corpus_leaves_the_exports_alone(tmp_path, corpus1
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
 
 
+def test_build_key_changes_with_claimgraphs_own_code(tmp_path, monkeypatch):
+    """An upgraded claimgraph may write different exports: its code is part of the key."""
+    import shutil
+
+    package = tmp_path / "graph"
+    shutil.copytree(build_module.PACKAGE, package)
+    monkeypatch.setattr(build_module, "PACKAGE", package)
+    before = build_module.build_key(["doc"], html=True)
+    with (package / "tables.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# a changed exporter\n")
+    assert build_module.build_key(["doc"], html=True) != before
+
+
 def test_build_exports_again_when_an_export_was_removed(tmp_path, corpus16):
     cache, out = tmp_path / "cache", tmp_path / "out"
     build([corpus16], out, workers=1, cache_dir=cache, html=False)
@@ -173,10 +186,11 @@ def test_a_failing_graph_export_in_the_side_process_writes_nothing(
     build([corpus16], out, workers=1, cache_dir=tmp_path / "cache", html=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(graph):
+    def broken(graph, handle):
+        handle.write(b"<gexf")
         raise ExportError("gexf writer broke")
 
-    monkeypatch.setattr(graph.exports, "to_gexf", broken)
+    monkeypatch.setattr(graph.exports, "write_gexf", broken)
     with pytest.raises(ExportError, match="gexf writer broke"):
         build([corpus16], out, workers=1, cache_dir=None, html=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
