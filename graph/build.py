@@ -13,9 +13,9 @@ and whose files are still as written skips assembly, validation and export: it
 only reads the documents to compute the key.
 
 Validation uses the fastest SHACL engine installed (:func:`graph.validate.fast_engine`).
-After extraction the build runs on both cores where it can: the graph-only
-exports are written by a forked process while this one makes, validates and
-writes the RDF (see :func:`export_graph`).
+After extraction the build runs on both cores where it can: a forked process
+writes and validates the RDF, one named graph at a time, while this one writes
+the graph-only exports (see :func:`export_graph`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -388,35 +387,12 @@ def build(
     )
 
 
-class _Background:
-    """Run ``fn(*args, **kwargs)`` in a thread; :meth:`result` waits and returns or raises."""
-
-    def __init__(self, fn: Callable[..., object], *args: object, **kwargs: object) -> None:
-        self._value: object = None
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                self._value = fn(*args, **kwargs)
-            except BaseException as exc:  # re-raised by result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def result(self) -> object:
-        """The return value of ``fn`` (raises what it raised)."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 class _SideProcess:
-    """Run ``fn(*args)`` in a forked process; :meth:`join` re-raises its error here.
+    """Run ``fn(*args)`` in a forked process; :meth:`join` returns its result or
+    re-raises its error here.
 
-    A forked child shares the parent's memory pages until it writes to them, so
-    handing it the assembled graph costs no copy and no pickling.
+    A forked child shares the parent's memory pages until one of them writes to
+    a page, so handing it the assembled graph costs no copy and no pickling.
     """
 
     def __init__(self, fn: Callable[..., object], *args: object) -> None:
@@ -426,17 +402,19 @@ class _SideProcess:
         self._proc.start()
         send.close()
 
-    def join(self) -> None:
-        """Wait for the child; raise the exception it raised, if any."""
+    def join(self) -> object:
+        """Wait for the child; return what ``fn`` returned, or raise what it raised."""
         try:
-            outcome = self._recv.recv()
+            value, error = self._recv.recv()
         except EOFError:
-            outcome = ExportError(f"the export process died (exit code {self._proc.exitcode})")
+            value, error = None, ExportError(
+                f"the export process died (exit code {self._proc.exitcode})")
         finally:
             self._recv.close()
             self._proc.join()
-        if outcome is not None:
-            raise outcome
+        if error is not None:
+            raise error
+        return value
 
     def kill(self) -> None:
         """Stop the child if it still runs."""
@@ -448,15 +426,52 @@ class _SideProcess:
 
 def _side_main(send: Connection, fn: Callable[..., object], args: tuple) -> None:
     try:
-        fn(*args)
-        outcome: BaseException | None = None
+        outcome: tuple[object, BaseException | None] = (fn(*args), None)
     except BaseException as exc:  # reported to the parent, which raises it
-        outcome = exc
+        outcome = (None, exc)
     try:
         send.send(outcome)
     except Exception:
-        send.send(ExportError(f"{type(outcome).__name__}: {outcome}"))
+        send.send((None, ExportError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
     send.close()
+
+
+def _write_rdf_files(graph: nx.MultiDiGraph, staging: Path, engine: str) -> int:
+    """Write the RDF exports and the data card, checking the RDF against the shapes.
+
+    One named graph at a time: written to every RDF file, then checked on a
+    background thread while the next is made. Returns the number of triples.
+
+    Raises
+    ------
+    ValidationError
+        If the RDF does not conform to the shapes.
+    """
+    from rdflib import URIRef
+
+    from graph.exports import write_rdf_exports
+    from graph.validate import ChunkValidator, describe
+    from graph.vocab import ID
+
+    checker = ChunkValidator(engine=engine)
+
+    def check(name: URIRef, items: list, nquads: bytes) -> None:
+        sid = str(name).removeprefix(ID)
+        parent = graph.nodes.get(sid, {}).get("parent")
+        checker.add(name, items, nquads, document=parent or sid)
+
+    try:
+        _, triples = write_rdf_exports(graph, staging, on_graph=check)
+        violations = checker.finish()
+    except BaseException:
+        checker.close()
+        raise
+    if violations:
+        raise ValidationError(
+            "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
+            + describe(violations)
+        )
+    return triples
 
 
 def _write_graph_files(graph: nx.MultiDiGraph, staging: Path, html: bool) -> None:
@@ -488,12 +503,12 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
     place only once all are written and the RDF has passed validation, so a
     failure leaves the previous exports (and a missing ``out_dir`` stays missing).
 
-    The exports made from the networkx graph alone (GraphML, GEXF, CSV, HTML) are
-    written by a forked process while this one writes the RDF one named graph at a
-    time (:func:`graph.exports.write_rdf_exports`) and checks it against the shapes
-    in batches on a thread (:class:`graph.validate.ChunkValidator`), so the RDF is
-    never held whole in memory. The cyclic garbage collector is paused throughout
-    (:func:`gc_paused`).
+    A forked process writes the RDF one named graph at a time
+    (:func:`graph.exports.write_rdf_exports`) and checks it against the shapes in
+    batches on a thread (:class:`graph.validate.ChunkValidator`), so the RDF is never
+    held whole in memory, while this process writes the exports made from the
+    networkx graph alone (GraphML, GEXF, CSV, HTML). The cyclic garbage collector
+    is paused throughout (:func:`gc_paused`).
 
     Parameters
     ----------
@@ -523,11 +538,7 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
 
 def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
                   engine: str | None) -> tuple[dict[str, Path], dict[str, int]]:
-    from rdflib import URIRef
-
-    from graph.exports import write_rdf_exports
-    from graph.validate import ChunkValidator, describe, fast_engine
-    from graph.vocab import ID
+    from graph.validate import fast_engine
 
     engine = engine or fast_engine()
     out_dir = Path(out_dir)
@@ -536,28 +547,15 @@ def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     side = None
-    checker = ChunkValidator(engine=engine)
     try:
-        side = _SideProcess(_write_graph_files, graph, staging, html)
-        # One named graph at a time: written to every RDF file, then checked
-        # against the shapes on a background thread while the next is made.
-        def check(name: URIRef, items: list, nquads: bytes) -> None:
-            sid = str(name).removeprefix(ID)
-            parent = graph.nodes.get(sid, {}).get("parent")
-            checker.add(name, items, nquads, document=parent or sid)
-
-        _, triples = write_rdf_exports(graph, staging, on_graph=check)
-        violations = checker.finish()
-        if violations:
-            raise ValidationError(
-                "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
-                + describe(violations)
-            )
-        side.join()
+        # The RDF side allocates and frees far more than the graph files do; in the
+        # child, the pages it dirties are its own instead of copies of ours.
+        side = _SideProcess(_write_rdf_files, graph, staging, engine)
+        _write_graph_files(graph, staging, html)
+        triples = side.join()
         side = None
         written = publish(staging, out_dir)
     except BaseException:
-        checker.close()
         if side is not None:
             side.kill()
         shutil.rmtree(staging, ignore_errors=True)

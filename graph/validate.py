@@ -408,7 +408,7 @@ class ChunkValidator:
     together by :func:`validate` in :meth:`finish`.
     """
 
-    def __init__(self, *, engine: str = "turbo", batch_quads: int = 250_000) -> None:
+    def __init__(self, *, engine: str = "turbo", batch_quads: int = 50_000) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         if engine not in ENGINES:
