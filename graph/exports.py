@@ -239,40 +239,44 @@ def _term_table(context: dict) -> dict[str, tuple[str, str | None]]:
     return table
 
 
-def _jsonld_value(o: URIRef | Literal, coerce: str | None) -> object:
-    if type(o) is Literal:
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = str(RDF.type)
+
+
+def _jsonld_value(o: ox.NamedNode | ox.Literal, coerce: str | None) -> object:
+    if type(o) is ox.Literal:
         if o.language:
-            return {"@value": str(o), "@language": o.language}
-        if o.datatype is None:
-            return str(o)
-        if coerce is not None and str(o.datatype) == coerce:
-            return str(o)
-        return {"@value": str(o), "@type": compact_iri(str(o.datatype))}
-    return compact_iri(str(o)) if coerce == "@id" else {"@id": compact_iri(str(o))}
+            return {"@value": o.value, "@language": o.language}
+        datatype = o.datatype.value
+        if datatype in (_XSD_STRING, coerce):
+            return o.value
+        return {"@value": o.value, "@type": compact_iri(datatype)}
+    return compact_iri(o.value) if coerce == "@id" else {"@id": compact_iri(o.value)}
 
 
-def _fits(o: URIRef | Literal, coerce: str | None) -> bool:
+def _fits(o: ox.NamedNode | ox.Literal, coerce: str | None) -> bool:
     if coerce is None:
-        return type(o) is Literal and o.datatype is None and not o.language
+        return type(o) is ox.Literal and o.datatype.value == _XSD_STRING
     if coerce == "@id":
-        return type(o) is not Literal
-    return type(o) is Literal and str(o.datatype) == coerce
+        return type(o) is not ox.Literal
+    return type(o) is ox.Literal and o.datatype.value == coerce
 
 
-def _jsonld_graph(name: URIRef, items: list[Quad], table: dict) -> dict:
+def _jsonld_graph(name: URIRef, items: list[ox.Quad], table: dict) -> dict:
     """One named graph as a JSON-LD ``@graph`` object (its quads sorted, as made)."""
-    nodes: dict[URIRef, dict] = {}
-    rdf_type = RDF.type
+    nodes: dict[str, dict] = {}
     for s, p, o, _ in items:
-        node = nodes.get(s)
+        subject = s.value
+        node = nodes.get(subject)
         if node is None:
-            node = nodes[s] = {"@id": compact_iri(str(s))}
-        if p == rdf_type and type(o) is not Literal:
-            node.setdefault("@type", []).append(compact_iri(str(o)))
+            node = nodes[subject] = {"@id": compact_iri(subject)}
+        predicate = p.value
+        if predicate == _RDF_TYPE and type(o) is not ox.Literal:
+            node.setdefault("@type", []).append(compact_iri(o.value))
             continue
-        term, coerce = table.get(str(p), (None, None))
+        term, coerce = table.get(predicate, (None, None))
         if term is None or not _fits(o, coerce):
-            term, coerce = compact_iri(str(p)), None
+            term, coerce = compact_iri(predicate), None
         node.setdefault(term, []).append(_jsonld_value(o, coerce))
     return {"@id": compact_iri(str(name)), "@graph": list(nodes.values())}
 
@@ -282,22 +286,6 @@ def _indented(value: object, depth: int) -> bytes:
     text = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     pad = b"  " * depth
     return pad + text.replace(b"\n", b"\n" + pad)
-
-
-def jsonld_bytes(items: list[Quad]) -> bytes:
-    """Serialise sorted quads as compact JSON-LD with claimgraph's context embedded.
-
-    The same bytes as :class:`RdfWriter` writes for the named graphs of ``items``.
-    """
-    writer = _JsonLdText()
-    graphs: dict[URIRef, list[Quad]] = {}
-    for item in items:
-        graphs.setdefault(item[3], []).append(item)
-    parts = [writer.header()]
-    parts += [writer.graph(name, chunk, first=i == 0)
-              for i, (name, chunk) in enumerate(graphs.items())]
-    parts.append(writer.footer())
-    return b"".join(parts)
 
 
 class _JsonLdText:
@@ -311,7 +299,7 @@ class _JsonLdText:
     def header(self) -> bytes:
         return b'{\n  "@context": ' + _indented(self.context, 1).lstrip() + b',\n  "@graph": ['
 
-    def graph(self, name: URIRef, items: list[Quad], *, first: bool) -> bytes:
+    def graph(self, name: URIRef, items: list[ox.Quad], *, first: bool) -> bytes:
         return (b"\n" if first else b",\n") + _indented(
             _jsonld_graph(name, items, self.table), 2)
 
@@ -376,9 +364,9 @@ class RdfWriter:
         except OSError as err:
             raise ExportError(f"{self.out_dir / name}: cannot write ({err})") from err
 
-    def add(self, name: URIRef, items: list[Quad]) -> bytes:
-        """Write one named graph (its sorted quads); return its N-Quads lines."""
-        data = to_oxigraph(items)
+    def add(self, name: URIRef, items: list[ox.Quad]) -> bytes:
+        """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines."""
+        data = items
         triples = [q.triple for q in data]
         nquads = _sorted_lines(ox.serialize(data, format=ox.RdfFormat.N_QUADS))
         self._write("graph.nq", nquads)
@@ -507,7 +495,7 @@ def write_streamed(path: Path, write: Callable[[BinaryIO], object]) -> Path:
 
 
 def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
-                      on_graph: Callable[[URIRef, list[Quad], bytes], None] | None = None,
+                      on_graph: Callable[[URIRef, list[ox.Quad], bytes], None] | None = None,
                       ) -> tuple[dict[str, Path], int]:
     """Write the RDF exports and the data card, one named graph at a time.
 

@@ -42,6 +42,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 from rdflib.term import Node
@@ -126,12 +127,16 @@ def decimal_literal(value: float | int) -> Literal:
 
     Integral values keep a ``.0`` so that Turtle writes them as bare decimals.
     """
+    return Literal(_decimal_text(value), datatype=_DECIMAL)
+
+
+def _decimal_text(value: float | int) -> str:
     if isinstance(value, bool) or not math.isfinite(float(value)):
         raise ExportError(f"{value!r} is not a finite number")
     text = format(Decimal(repr(value)), "f")
     if "." not in text:
         text += ".0"
-    return Literal(text, datatype=_DECIMAL)
+    return text
 
 
 def integer_literal(value: int) -> Literal:
@@ -171,198 +176,236 @@ def ontology_version() -> str:
     return str(version)
 
 
-# Terms used per triple, made once (a Namespace lookup builds a new URIRef).
-_CG_Actor = CG.Actor
-_CG_Relationship = CG.Relationship
-_CG_Source = CG.Source
-_CG_about = CG.about
-_CG_affiliatedWith = CG.affiliatedWith
-_CG_confidence = CG.confidence
-_CG_endOffset = CG.endOffset
-_CG_heading = CG.heading
-_CG_isoCode = CG.isoCode
-_CG_mentions = CG.mentions
-_CG_modality = CG.modality
-_CG_qualifier = CG.qualifier
-_CG_role = CG.role
-_CG_rule = CG.rule
-_CG_section = CG.section
-_CG_startOffset = CG.startOffset
-_CG_statesQuantity = CG.statesQuantity
-_CG_trust = CG.trust
-_CG_videoLink = CG.videoLink
-_CG_videoTime = CG.videoTime
-_DCTERMS_creator = DCTERMS.creator
-_DCTERMS_isPartOf = DCTERMS.isPartOf
-_DCTERMS_publisher = DCTERMS.publisher
-_DCTERMS_source = DCTERMS.source
-_DCTERMS_title = DCTERMS.title
-_OA_SpecificResource = OA.SpecificResource
-_OA_TextPositionSelector = OA.TextPositionSelector
-_OA_TextQuoteSelector = OA.TextQuoteSelector
-_OA_end = OA.end
-_OA_exact = OA.exact
-_OA_hasSelector = OA.hasSelector
-_OA_hasSource = OA.hasSource
-_OA_hasTarget = OA.hasTarget
-_OA_start = OA.start
-_OWL_Ontology = OWL.Ontology
-_OWL_imports = OWL.imports
-_OWL_sameAs = OWL.sameAs
-_PROV_Entity = PROV.Entity
-_PROV_wasAttributedTo = PROV.wasAttributedTo
-_PROV_wasDerivedFrom = PROV.wasDerivedFrom
-_RDF_Statement = RDF.Statement
-_RDF_object = RDF.object
-_RDF_predicate = RDF.predicate
-_RDF_subject = RDF.subject
-_RDF_type = RDF.type
-_SCHEMA_Claim = SCHEMA.Claim
-_SCHEMA_QuantitativeValue = SCHEMA.QuantitativeValue
-_SCHEMA_maxValue = SCHEMA.maxValue
-_SCHEMA_minValue = SCHEMA.minValue
-_SCHEMA_text = SCHEMA.text
-_SCHEMA_unitText = SCHEMA.unitText
-_SCHEMA_value = SCHEMA.value
-_SKOS_altLabel = SKOS.altLabel
+# Terms used per triple, made once, as pyoxigraph terms: the exports are written by
+# pyoxigraph, and its terms cost a fraction of rdflib's to make.
+def _ox(term: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
 
 
-def _source_quads(nid: str, data: dict) -> Iterator[Quad]:
-    s = node_iri(nid)
+@functools.lru_cache(maxsize=1 << 16)
+def _node(node_id: str) -> ox.NamedNode:
+    return ox.NamedNode(str(node_iri(node_id)))
+
+
+def _url(url: str | None) -> ox.NamedNode | None:
+    iri = url_iri(url)
+    return None if iri is None else ox.NamedNode(str(iri))
+
+
+_OX_DECIMAL = ox.NamedNode(str(XSD.decimal))
+_OX_INTEGER = ox.NamedNode(str(XSD.integer))
+
+
+def _decimal(value: float | int) -> ox.Literal:
+    return ox.Literal(_decimal_text(value), datatype=_OX_DECIMAL)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_OX_INTEGER)
+
+
+_Lit = ox.Literal
+_Quad = ox.Quad
+_OX_ACTORS_GRAPH = _ox(ACTORS_GRAPH)
+_OX_DATASET = _ox(DATASET)
+_OX_ONTOLOGY = _ox(ONTOLOGY_IRI)
+_OX_RDFS_LABEL = _ox(RDFS_LABEL)
+_OX_CG = {key: _ox(CG[key]) for key in RELATIONS}
+_OX_KINDS = {k.value: _ox(CG[k.value]) for k in ActorKind}
+_OX_MODALITY = {k: _ox(v) for k, v in MODALITY_CLASS_TERMS.items()}
+_OX_TRUST = {k: _ox(v) for k, v in TRUST_TERMS.items()}
+_CG_Actor = _ox(CG.Actor)
+_CG_Relationship = _ox(CG.Relationship)
+_CG_Source = _ox(CG.Source)
+_CG_about = _ox(CG.about)
+_CG_affiliatedWith = _ox(CG.affiliatedWith)
+_CG_confidence = _ox(CG.confidence)
+_CG_endOffset = _ox(CG.endOffset)
+_CG_heading = _ox(CG.heading)
+_CG_isoCode = _ox(CG.isoCode)
+_CG_mentions = _ox(CG.mentions)
+_CG_modality = _ox(CG.modality)
+_CG_qualifier = _ox(CG.qualifier)
+_CG_role = _ox(CG.role)
+_CG_rule = _ox(CG.rule)
+_CG_section = _ox(CG.section)
+_CG_startOffset = _ox(CG.startOffset)
+_CG_statesQuantity = _ox(CG.statesQuantity)
+_CG_trust = _ox(CG.trust)
+_CG_videoLink = _ox(CG.videoLink)
+_CG_videoTime = _ox(CG.videoTime)
+_DCTERMS_creator = _ox(DCTERMS.creator)
+_DCTERMS_isPartOf = _ox(DCTERMS.isPartOf)
+_DCTERMS_publisher = _ox(DCTERMS.publisher)
+_DCTERMS_source = _ox(DCTERMS.source)
+_DCTERMS_title = _ox(DCTERMS.title)
+_OA_SpecificResource = _ox(OA.SpecificResource)
+_OA_TextPositionSelector = _ox(OA.TextPositionSelector)
+_OA_TextQuoteSelector = _ox(OA.TextQuoteSelector)
+_OA_end = _ox(OA.end)
+_OA_exact = _ox(OA.exact)
+_OA_hasSelector = _ox(OA.hasSelector)
+_OA_hasSource = _ox(OA.hasSource)
+_OA_hasTarget = _ox(OA.hasTarget)
+_OA_start = _ox(OA.start)
+_OWL_Ontology = _ox(OWL.Ontology)
+_OWL_imports = _ox(OWL.imports)
+_OWL_sameAs = _ox(OWL.sameAs)
+_PROV_Entity = _ox(PROV.Entity)
+_PROV_wasAttributedTo = _ox(PROV.wasAttributedTo)
+_PROV_wasDerivedFrom = _ox(PROV.wasDerivedFrom)
+_RDF_Statement = _ox(RDF.Statement)
+_RDF_object = _ox(RDF.object)
+_RDF_predicate = _ox(RDF.predicate)
+_RDF_subject = _ox(RDF.subject)
+_RDF_type = _ox(RDF.type)
+_SCHEMA_Claim = _ox(SCHEMA.Claim)
+_SCHEMA_QuantitativeValue = _ox(SCHEMA.QuantitativeValue)
+_SCHEMA_maxValue = _ox(SCHEMA.maxValue)
+_SCHEMA_minValue = _ox(SCHEMA.minValue)
+_SCHEMA_text = _ox(SCHEMA.text)
+_SCHEMA_unitText = _ox(SCHEMA.unitText)
+_SCHEMA_value = _ox(SCHEMA.value)
+_SKOS_altLabel = _ox(SKOS.altLabel)
+
+
+def _source_quads(nid: str, data: dict) -> Iterator[ox.Quad]:
+    s = _node(nid)
     g = s
-    yield s, _RDF_type, _PROV_Entity, g
-    yield s, _RDF_type, _CG_Source, g
-    yield s, _DCTERMS_title, Literal(data.get("title") or ""), g
-    url = url_iri(data.get("url"))
+    yield _Quad(s, _RDF_type, _PROV_Entity, g)
+    yield _Quad(s, _RDF_type, _CG_Source, g)
+    yield _Quad(s, _DCTERMS_title, _Lit(data.get("title") or ""), g)
+    url = _url(data.get("url"))
     if url is not None:
-        yield s, _DCTERMS_source, url, g
+        yield _Quad(s, _DCTERMS_source, url, g)
     if data.get("publisher"):
-        yield s, _DCTERMS_publisher, Literal(data["publisher"]), g
+        yield _Quad(s, _DCTERMS_publisher, _Lit(data["publisher"]), g)
     if data.get("author"):
-        yield s, _DCTERMS_creator, Literal(data["author"]), g
-    trust = TRUST_TERMS.get(data.get("trust") or "primary")
+        yield _Quad(s, _DCTERMS_creator, _Lit(data["author"]), g)
+    trust = _OX_TRUST.get(data.get("trust") or "primary")
     if trust is None:
         raise ExportError(f"source {nid!r}: unknown trust {data.get('trust')!r}")
-    yield s, _CG_trust, trust, g
+    yield _Quad(s, _CG_trust, trust, g)
     if data.get("parent"):
-        yield s, _DCTERMS_isPartOf, node_iri(data["parent"]), g
+        yield _Quad(s, _DCTERMS_isPartOf, _node(data["parent"]), g)
 
 
-def _actor_quads(nid: str, data: dict) -> Iterator[Quad]:
-    a = node_iri(nid)
-    g = ACTORS_GRAPH
+def _actor_quads(nid: str, data: dict) -> Iterator[ox.Quad]:
+    a = _node(nid)
+    g = _OX_ACTORS_GRAPH
     kind = data.get("kind")
     if kind not in {k.value for k in ActorKind}:
         raise ExportError(f"actor {nid!r}: unknown kind {kind!r}")
     name = data.get("name") or ""
-    yield a, _RDF_type, _CG_Actor, g
-    yield a, _RDF_type, CG[kind], g
-    yield a, RDFS_LABEL, Literal(name), g
+    yield _Quad(a, _RDF_type, _CG_Actor, g)
+    yield _Quad(a, _RDF_type, _OX_KINDS[kind], g)
+    yield _Quad(a, _OX_RDFS_LABEL, _Lit(name), g)
     if data.get("wikidata"):
-        yield a, _OWL_sameAs, WD[str(data["wikidata"]).rsplit("/", 1)[-1]], g
+        yield _Quad(a, _OWL_sameAs, _ox(WD[str(data["wikidata"]).rsplit("/", 1)[-1]]), g)
     for alias in data.get("aliases") or ():
         if alias != name:
-            yield a, _SKOS_altLabel, Literal(alias), g
+            yield _Quad(a, _SKOS_altLabel, _Lit(alias), g)
     if data.get("iso"):
-        yield a, _CG_isoCode, Literal(data["iso"]), g
+        yield _Quad(a, _CG_isoCode, _Lit(data["iso"]), g)
     for role in data.get("roles") or ():
-        yield a, _CG_role, Literal(role), g
+        yield _Quad(a, _CG_role, _Lit(role), g)
     for other in data.get("affiliations") or ():
-        yield a, _CG_affiliatedWith, node_iri(other), g
+        yield _Quad(a, _CG_affiliatedWith, _node(other), g)
 
 
-def _claim_quads(graph: nx.MultiDiGraph, nid: str, data: dict) -> Iterator[Quad]:
-    c = node_iri(nid)
+def _claim_quads(graph: nx.MultiDiGraph, nid: str, data: dict) -> Iterator[ox.Quad]:
+    c = _node(nid)
     src_id = data.get("source")
     source = graph.nodes.get(src_id) if src_id is not None else None
     if source is None or source.get("type") != "source":
         raise ExportError(f"claim {nid!r}: its source {src_id!r} is not in the graph")
-    g = node_iri(src_id)
-    modality = MODALITY_CLASS_TERMS.get(data.get("modality"))
+    g = _node(src_id)
+    modality = _OX_MODALITY.get(data.get("modality"))
     if modality is None:
         raise ExportError(f"claim {nid!r}: unknown modality {data.get('modality')!r}")
-    yield c, _RDF_type, _SCHEMA_Claim, g
-    yield c, _SCHEMA_text, Literal(data.get("text") or ""), g
-    yield c, _PROV_wasDerivedFrom, g, g
-    yield c, _CG_modality, modality, g
+    yield _Quad(c, _RDF_type, _SCHEMA_Claim, g)
+    yield _Quad(c, _SCHEMA_text, _Lit(data.get("text") or ""), g)
+    yield _Quad(c, _PROV_wasDerivedFrom, g, g)
+    yield _Quad(c, _CG_modality, modality, g)
     if data.get("section"):
-        yield c, _CG_section, Literal(data["section"]), g
+        yield _Quad(c, _CG_section, _Lit(data["section"]), g)
     if data.get("heading"):
-        yield c, _CG_heading, Literal(data["heading"]), g
+        yield _Quad(c, _CG_heading, _Lit(data["heading"]), g)
     start, end = int(data["start"]), int(data["end"])
-    yield c, _CG_startOffset, integer_literal(start), g
-    yield c, _CG_endOffset, integer_literal(end), g
+    yield _Quad(c, _CG_startOffset, _integer(start), g)
+    yield _Quad(c, _CG_endOffset, _integer(end), g)
     if data.get("timestamp") is not None:
-        yield c, _CG_videoTime, integer_literal(data["timestamp"]), g
+        yield _Quad(c, _CG_videoTime, _integer(data["timestamp"]), g)
         url = source.get("url") or (graph.nodes.get(source.get("parent")) or {}).get("url")
-        link = url_iri(video_link(url, data["timestamp"])) if url else None
+        link = _url(video_link(url, data["timestamp"])) if url else None
         if link is not None:
-            yield c, _CG_videoLink, link, g
+            yield _Quad(c, _CG_videoLink, link, g)
     for target, keyed in graph.succ[nid].items():
         for key in keyed:
             if key == "mentions":
-                yield c, _CG_mentions, node_iri(target), g
+                yield _Quad(c, _CG_mentions, _node(target), g)
             elif key == "attributedTo":
-                yield c, _PROV_wasAttributedTo, node_iri(target), g
+                yield _Quad(c, _PROV_wasAttributedTo, _node(target), g)
             elif key == "states":
-                yield c, _CG_statesQuantity, node_iri(target), g
+                yield _Quad(c, _CG_statesQuantity, _node(target), g)
     # The offsets index the text of the document read; for reader comments, that
     # is the article they belong to.
-    text_source = node_iri(source.get("parent") or src_id)
-    target, position, quote_ = URIRef(c + "#target"), URIRef(c + "#position"), URIRef(
-        c + "#quote"
-    )
-    yield c, _OA_hasTarget, target, g
-    yield target, _RDF_type, _OA_SpecificResource, g
-    yield target, _OA_hasSource, text_source, g
-    yield target, _OA_hasSelector, position, g
-    yield target, _OA_hasSelector, quote_, g
-    yield position, _RDF_type, _OA_TextPositionSelector, g
-    yield position, _OA_start, integer_literal(start), g
-    yield position, _OA_end, integer_literal(end), g
-    yield quote_, _RDF_type, _OA_TextQuoteSelector, g
-    yield quote_, _OA_exact, Literal(data.get("exact") or ""), g
+    text_source = _node(source.get("parent") or src_id)
+    iri = c.value
+    target = ox.NamedNode(iri + "#target")
+    position = ox.NamedNode(iri + "#position")
+    quote_ = ox.NamedNode(iri + "#quote")
+    yield _Quad(c, _OA_hasTarget, target, g)
+    yield _Quad(target, _RDF_type, _OA_SpecificResource, g)
+    yield _Quad(target, _OA_hasSource, text_source, g)
+    yield _Quad(target, _OA_hasSelector, position, g)
+    yield _Quad(target, _OA_hasSelector, quote_, g)
+    yield _Quad(position, _RDF_type, _OA_TextPositionSelector, g)
+    yield _Quad(position, _OA_start, _integer(start), g)
+    yield _Quad(position, _OA_end, _integer(end), g)
+    yield _Quad(quote_, _RDF_type, _OA_TextQuoteSelector, g)
+    yield _Quad(quote_, _OA_exact, _Lit(data.get("exact") or ""), g)
 
 
-def _quantity_quads(graph: nx.MultiDiGraph, nid: str, data: dict) -> Iterator[Quad]:
-    q = node_iri(nid)
+def _quantity_quads(graph: nx.MultiDiGraph, nid: str, data: dict) -> Iterator[ox.Quad]:
+    q = _node(nid)
     claim = graph.nodes.get(data.get("claim")) if data.get("claim") is not None else None
     if claim is None or claim.get("type") != "claim":
         raise ExportError(f"quantity {nid!r}: its claim {data.get('claim')!r} is not in the graph")
-    g = node_iri(claim["source"])
-    yield q, _RDF_type, _SCHEMA_QuantitativeValue, g
+    g = _node(claim["source"])
+    yield _Quad(q, _RDF_type, _SCHEMA_QuantitativeValue, g)
     for attr, prop in (("value", _SCHEMA_value), ("min_value", _SCHEMA_minValue),
                        ("max_value", _SCHEMA_maxValue)):
         if data.get(attr) is not None:
-            yield q, prop, decimal_literal(data[attr]), g
+            yield _Quad(q, prop, _decimal(data[attr]), g)
     if data.get("unit"):
-        yield q, _SCHEMA_unitText, Literal(data["unit"]), g
+        yield _Quad(q, _SCHEMA_unitText, _Lit(data["unit"]), g)
     if data.get("qualifier"):
-        yield q, _CG_qualifier, Literal(data["qualifier"]), g
+        yield _Quad(q, _CG_qualifier, _Lit(data["qualifier"]), g)
     if data.get("subject"):
-        yield q, _CG_about, Literal(data["subject"]), g
+        yield _Quad(q, _CG_about, _Lit(data["subject"]), g)
 
 
-def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[Quad]:
+def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[ox.Quad]:
     if key not in RELATIONS:
         raise ExportError(f"edge {s_id!r} -> {o_id!r}: unknown relation {key!r}")
-    g = ACTORS_GRAPH
-    s, o, p = node_iri(s_id), node_iri(o_id), CG[key]
-    r = node_iri(relation_id(s_id, key, o_id))
-    yield s, p, o, g
-    yield r, _RDF_type, _RDF_Statement, g
-    yield r, _RDF_type, _CG_Relationship, g
-    yield r, _RDF_subject, s, g
-    yield r, _RDF_predicate, p, g
-    yield r, _RDF_object, o, g
+    g = _OX_ACTORS_GRAPH
+    s, o, p = _node(s_id), _node(o_id), _OX_CG[key]
+    r = _node(relation_id(s_id, key, o_id))
+    yield _Quad(s, p, o, g)
+    yield _Quad(r, _RDF_type, _RDF_Statement, g)
+    yield _Quad(r, _RDF_type, _CG_Relationship, g)
+    yield _Quad(r, _RDF_subject, s, g)
+    yield _Quad(r, _RDF_predicate, p, g)
+    yield _Quad(r, _RDF_object, o, g)
     for claim in data.get("claims") or ():
-        yield r, _PROV_wasDerivedFrom, node_iri(claim), g
+        yield _Quad(r, _PROV_wasDerivedFrom, _node(claim), g)
     for rule in data.get("rules") or ():
-        yield r, _CG_rule, Literal(rule), g
+        yield _Quad(r, _CG_rule, _Lit(rule), g)
     for source in data.get("sources") or ():
-        yield r, _DCTERMS_source, node_iri(source), g
+        yield _Quad(r, _DCTERMS_source, _node(source), g)
     if data.get("confidence") is not None:
-        yield r, _CG_confidence, decimal_literal(data["confidence"]), g
+        yield _Quad(r, _CG_confidence, _decimal(data["confidence"]), g)
 
 
 def quads(graph: nx.MultiDiGraph) -> list[Quad]:
@@ -389,10 +432,35 @@ def quads(graph: nx.MultiDiGraph) -> list[Quad]:
 
     Examples
     --------
-    >>> (DATASET, _OWL_imports, ONTOLOGY_IRI, ACTORS_GRAPH) in quads(nx.MultiDiGraph())
+    >>> (DATASET, OWL.imports, ONTOLOGY_IRI, ACTORS_GRAPH) in quads(nx.MultiDiGraph())
     True
     """
-    return [item for _, chunk in named_graphs(graph) for item in chunk]
+    return [rdflib_quad(item) for _, chunk in named_graphs(graph) for item in chunk]
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def rdflib_term(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    """The rdflib term for a pyoxigraph IRI or literal.
+
+    >>> rdflib_term(ox.Literal("42", datatype=ox.NamedNode(str(XSD.integer)))).toPython()
+    42
+    """
+    if type(term) is ox.NamedNode:
+        return URIRef(term.value)
+    if type(term) is ox.Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    raise ExportError(f"cannot export a {type(term).__name__} ({term!r}): no blank nodes")
+
+
+def rdflib_quad(item: ox.Quad) -> Quad:
+    """``item`` as an rdflib ``(subject, predicate, object, graph name)`` tuple."""
+    s, p, o, g = item
+    return rdflib_term(s), rdflib_term(p), rdflib_term(o), rdflib_term(g)
 
 
 def _graph_of(graph: nx.MultiDiGraph, nid: str, data: dict) -> str | None:
@@ -415,8 +483,11 @@ def _graph_of(graph: nx.MultiDiGraph, nid: str, data: dict) -> str | None:
     raise ExportError(f"node {nid!r} has no known type ({kind!r})")
 
 
-def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[Quad]]]:
+def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]]]:
     """Yield ``(graph name, sorted unique quads)`` for each named graph.
+
+    The quads are pyoxigraph's (what the exports are written with; see
+    :func:`rdflib_quad` for rdflib's), sorted by their N-Quads text.
 
     Graphs come by name, except that a reader-comments graph comes right after the
     graph of its article (so a document's graphs can be checked together).
@@ -443,7 +514,7 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[Quad]]]:
         return str(root), str(names[key])
 
     for key in sorted(members, key=order):
-        out: list[Quad] = []
+        out: list[ox.Quad] = []
         for nid, data in members.pop(key):
             kind = data["type"]
             if kind == "source":
@@ -455,13 +526,14 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[Quad]]]:
             else:
                 out.extend(_quantity_quads(graph, nid, data))
         if key is None:
-            out.append((DATASET, _RDF_type, _OWL_Ontology, ACTORS_GRAPH))
-            out.append((DATASET, _OWL_imports, ONTOLOGY_IRI, ACTORS_GRAPH))
+            out.append(_Quad(_OX_DATASET, _RDF_type, _OWL_Ontology, _OX_ACTORS_GRAPH))
+            out.append(_Quad(_OX_DATASET, _OWL_imports, _OX_ONTOLOGY, _OX_ACTORS_GRAPH))
             for s_id, o_id, rel, data in graph.edges(keys=True, data=True):
                 if (graph.nodes[s_id].get("type") == "actor"
                         and graph.nodes[o_id].get("type") == "actor"):
                     out.extend(_relation_quads(s_id, o_id, rel, data))
-        unique = {quad_key(item): item for item in out}
+        # Sorted by N-Quads text: one C call per quad, and a canonical order.
+        unique = {str(item): item for item in out}
         yield names[key], [unique[k] for k in sorted(unique)]
 
 

@@ -38,8 +38,8 @@ import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -48,9 +48,6 @@ from rdflib.term import Node
 from graph.data import DATA
 from graph.errors import ClaimgraphError
 from graph.vocab import PREFIXES
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
 
 SHAPES_PATH = DATA / "shapes.ttl"
 """The SHACL shapes every export must conform to."""
@@ -189,8 +186,6 @@ def _is_store(data: object) -> bool:
 
 def _store_graph(store: ox.Store) -> Graph:
     """The union of a pyoxigraph store's graphs as an rdflib Graph (for pySHACL)."""
-    import pyoxigraph as ox
-
     text = store.dump(format=ox.RdfFormat.N_QUADS)
     union = Graph()
     for s, p, o, _ in Dataset().parse(data=text, format="nquads").quads():
@@ -287,7 +282,6 @@ def validate_nquads(text: bytes, *, engine: str = "turbo") -> list[Violation]:
     >>> validate_nquads(b"", engine="pyshacl")
     []
     """
-    import pyoxigraph as ox
 
     if engine == "turbo" and fast_engine() == "turbo":
         try:
@@ -432,8 +426,9 @@ class ChunkValidator:
         self._pending: list = []
         self._done: list[set[Violation]] = []
 
-    def add(self, name: URIRef, items: list, nquads: bytes, document: str | None = None) -> None:
-        """Take one named graph: its name, quads and N-Quads lines.
+    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes,
+            document: str | None = None) -> None:
+        """Take one named graph: its name, pyoxigraph quads and N-Quads lines.
 
         ``document`` names the document the graph comes from (an article and its
         reader comments share one), so its graphs share a batch; without it, a
@@ -450,19 +445,20 @@ class ChunkValidator:
         if self._actors is None:
             raise ClaimgraphError("a source graph came before the actors graph")
         rdf_type, wanted, is_part = _RDF_TYPE, self._wanted, False
-        same = str.__eq__  # IRIs compared as plain strings: far faster than rdflib's ==
-        for s, p, o, g in items:
-            if same(p, rdf_type):
-                if str(o) in self._actor_classes:
+        for item in items:
+            s, p, o, g = item
+            predicate = p.value
+            if predicate == rdf_type:
+                if o.value in self._actor_classes:
                     raise ClaimgraphError(
-                        f"{s} in {g} is a {o}, which only the actors graph may hold; "
-                        "the shapes cannot be checked graph by graph")
-                lines = wanted.get(str(s))
+                        f"{s.value} in {g.value} is a {o.value}, which only the actors "
+                        "graph may hold; the shapes cannot be checked graph by graph")
+                lines = wanted.get(s.value)
                 if lines is not None:
-                    lines.append(f"<{s}> <{rdf_type}> <{o}> <{g}> .\n".encode())
-            elif same(p, _DCTERMS_IS_PART_OF):
+                    lines.append(f"{item} .\n".encode())
+            elif predicate == _DCTERMS_IS_PART_OF:
                 is_part = True
-        if not self._actor_predicates.isdisjoint({str(p) for _, p, _, _ in items}):
+        if not self._actor_predicates.isdisjoint({q.predicate.value for q in items}):
             raise ClaimgraphError(
                 f"{name} holds relationship triples, which only the actors graph may hold")
         # A reader-comments graph (``<article>/comments``, dcterms:isPartOf the
@@ -478,22 +474,22 @@ class ChunkValidator:
         self._batch.append(nquads)
         self._batch_quads += len(items)
 
-    def _take_actors(self, items: list, nquads: bytes) -> None:
+    def _take_actors(self, items: list[ox.Quad], nquads: bytes) -> None:
         if self._actors is not None:
             raise ClaimgraphError("the actors graph came twice")
         self._actors = nquads
-        subjects = {s for s, _, _, _ in items}
-        self._actor_classes = {str(o) for _, p, o, _ in items if p == RDF.type}
-        predicates = {str(p) for _, p, _, _ in items}
+        subjects = {q.subject.value for q in items}
+        types = [q for q in items if q.predicate.value == _RDF_TYPE]
+        self._actor_classes = {q.object.value for q in types}
+        predicates = {q.predicate.value for q in items}
         for shape, (classes, preds) in sorted(self._targets.items()):
             targeted = classes & self._actor_classes or preds & predicates
             (self._actor_shapes if targeted else self._source_shapes).append(shape)
         self._actor_predicates = {p for shape in self._actor_shapes
                                   for p in self._targets[shape][1]}
-        self._actor_types = [f"<{s}> <{p}> <{o}> <{g}> .\n".encode()
-                             for s, p, o, g in items if p == RDF.type]
-        self._wanted = {str(o): [] for _, _, o, _ in items
-                        if type(o) is URIRef and o not in subjects}
+        self._actor_types = [f"{q} .\n".encode() for q in types]
+        self._wanted = {q.object.value: [] for q in items
+                        if type(q.object) is ox.NamedNode and q.object.value not in subjects}
 
     def _flush(self) -> None:
         if self._batch_quads:
@@ -524,9 +520,10 @@ class ChunkValidator:
     def finish(self) -> list[Violation]:
         """Check what is left and return every violation, sorted (empty: valid)."""
         if self.engine != "turbo":
-            from graph.rdf import dataset_from_quads
+            from graph.rdf import dataset_from_quads, rdflib_quad
 
-            return validate(dataset_from_quads(self._all), engine=self.engine)
+            return validate(dataset_from_quads([rdflib_quad(q) for q in self._all]),
+                            engine=self.engine)
         try:
             self._flush()
             if self._actors is not None:

@@ -238,9 +238,9 @@ def _checked_in_chunks(g: Graph, batch_quads: int) -> list[Violation]:
     sample = sample_graph()
     try:
         for name, _ in named_graphs(sample):
-            items = sorted(by_graph.get(name, []), key=quad_key)
+            items = to_oxigraph(sorted(by_graph.get(name, []), key=quad_key))
             sid = str(name).removeprefix(ID)
-            checker.add(name, items, rdf_bytes(to_oxigraph(items), "nquads"),
+            checker.add(name, items, rdf_bytes(items, "nquads"),
                         document=sample.nodes.get(sid, {}).get("parent") or sid)
     except ClaimgraphError:
         checker.close()
