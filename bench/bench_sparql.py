@@ -22,6 +22,8 @@ graph's (both go into the results file).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import multiprocessing
 import os
 import platform
@@ -59,7 +61,7 @@ KINDS = ("Country", "Organization", "Person", "Group", "Region", "Bloc")
 NAMED = ("Russia", "China", "Iran", "Ukraine", "Kazakhstan", "United States", "Poland")
 RESULTS = Path(__file__).resolve().parent / "results-sparql.md"
 CACHE = Path(tempfile.gettempdir()) / "claimgraph-bench-sparql"
-"""Where ``--quick`` keeps generated graphs, one folder per claim count."""
+"""Where ``--quick`` keeps generated graphs, one folder per claim count and generator."""
 NOTES = """
 Notes
 -----
@@ -248,6 +250,11 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
             add(r, _iri(PROV + "wasDerivedFrom"), _iri(claim), actors_graph)
             add(r, _iri(DCT + "source"), _iri(source), actors_graph)
             add(r, _iri(CG + "rule"), _lit(f"{predicate} rule {rng.randrange(3)}"), actors_graph)
+        # Distinct claims and sources, as graph/rdf.py counts them on every statement.
+        add(r, _iri(CG + "claimCount"), _lit(len({c for c, _ in claims_of}), XSD + "integer"),
+            actors_graph)
+        add(r, _iri(CG + "sourceCount"), _lit(len({s for _, s in claims_of}), XSD + "integer"),
+            actors_graph)
         add(r, _iri(CG + "confidence"), _lit("0.8", XSD + "decimal"), actors_graph)
     unique = sorted(set(lines))
     with path_nq.open("w", encoding="utf-8") as nq, path_nt.open("w", encoding="utf-8") as nt:
@@ -352,6 +359,11 @@ def machine() -> str:
             f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
 
 
+def _generator_version() -> str:
+    """Return a short digest of :func:`generate`'s source: a changed generator gets a new cache."""
+    return hashlib.sha256(inspect.getsource(generate).encode("utf-8")).hexdigest()[:8]
+
+
 def _graph_files(folder: Path, claims: int) -> tuple[Path, Path, int]:
     """Generate the graph into ``folder`` unless it is already there; return files, triples."""
     nq, nt, count = folder / "graph.nq", folder / "graph.nt", folder / "triples.txt"
@@ -392,7 +404,7 @@ def main() -> None:
         queries = {name: q for name, q in queries.items() if name in args.only}
     tmp = Path(tempfile.mkdtemp(prefix="claimgraph-bench-"))
     try:
-        folder = CACHE / f"claims-{args.claims}" if args.quick else tmp
+        folder = CACHE / f"claims-{args.claims}-{_generator_version()}" if args.quick else tmp
         nq, nt, triples = _graph_files(folder, args.claims)
 
         start = time.perf_counter()

@@ -177,6 +177,7 @@ _CG_Relationship = CG.Relationship
 _CG_Source = CG.Source
 _CG_about = CG.about
 _CG_affiliatedWith = CG.affiliatedWith
+_CG_claimCount = CG.claimCount
 _CG_confidence = CG.confidence
 _CG_endOffset = CG.endOffset
 _CG_heading = CG.heading
@@ -187,6 +188,7 @@ _CG_qualifier = CG.qualifier
 _CG_role = CG.role
 _CG_rule = CG.rule
 _CG_section = CG.section
+_CG_sourceCount = CG.sourceCount
 _CG_startOffset = CG.startOffset
 _CG_statesQuantity = CG.statesQuantity
 _CG_trust = CG.trust
@@ -361,6 +363,11 @@ def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[Quad
         yield r, _CG_rule, Literal(rule), g
     for source in data.get("sources") or ():
         yield r, _DCTERMS_source, node_iri(source), g
+    # How well the relationship is backed (distinct claims and sources), counted
+    # once here so that queries need not aggregate every statement; data/shapes.ttl
+    # checks that both match the values above.
+    yield r, _CG_claimCount, integer_literal(len(set(data.get("claims") or ()))), g
+    yield r, _CG_sourceCount, integer_literal(len(set(data.get("sources") or ()))), g
     if data.get("confidence") is not None:
         yield r, _CG_confidence, decimal_literal(data["confidence"]), g
 
