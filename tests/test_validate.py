@@ -103,13 +103,6 @@ def _drop_direct(g):
     g.remove((s, p, o))
 
 
-def _swap_source(g):
-    """Name the reader comments instead of one source: the count still matches."""
-    s = statement(g)
-    g.remove((s, DCTERMS.source, sorted(g.objects(s, DCTERMS.source))[0]))
-    g.add((s, DCTERMS.source, ID[COMMENTS]))
-
-
 def _unstate(g):
     g.remove((None, CG.statesQuantity, quantity(g)))
 
@@ -140,7 +133,6 @@ BROKEN = {
     "Relationship-sourceCount": drop(statement, CG.sourceCount),
     "Relationship-claimsCounted": put(statement, CG.claimCount, Literal(7, datatype=I)),
     "Relationship-sourcesCounted": put(statement, CG.sourceCount, Literal(7, datatype=I)),
-    "Relationship-sourcesOfClaims": _swap_source,
     "Claim-text": drop(claim, SCHEMA.text),
     "Claim-derivedFrom": add(claim, PROV.wasDerivedFrom, ID["source/caravanserai"]),
     "Claim-modality": drop(claim, CG.modality),
