@@ -22,6 +22,8 @@ graph's (both go into the results file).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import multiprocessing
 import os
 import platform
@@ -59,40 +61,61 @@ KINDS = ("Country", "Organization", "Person", "Group", "Region", "Bloc")
 NAMED = ("Russia", "China", "Iran", "Ukraine", "Kazakhstan", "United States", "Poland")
 RESULTS = Path(__file__).resolve().parent / "results-sparql.md"
 CACHE = Path(tempfile.gettempdir()) / "claimgraph-bench-sparql"
-"""Where ``--quick`` keeps generated graphs, one folder per claim count."""
+"""Where ``--quick`` keeps generated graphs, one folder per claim count and generator."""
 NOTES = """
 Notes
 -----
 * The four listings (claims-about-actor, claims-by-modality, claims-by-speaker,
   quantities) return **1000 rows a page** (`LIMIT 1000`; the next pages with
   `OFFSET 1000`, `OFFSET 2000`, ... after it, as each query's `# page:` header says).
-  Their first page costs 30-50 ms of CPU; every row at once (6,000-25,000 rows)
-  does not meet the goal and cannot: reading 25,000 rows into Python alone costs
-  about as much. Listing every claim about Russia at once is slower than before
-  (one-pattern OPTIONALs instead of a join, see below): the page is what it is for.
-  Groups come sorted (speakers by name; modality, then source title; unit), rows
-  inside a group in store order, which is the same for the same graph file in
+  Their first page costs 10-25 ms; every row at once (6,000-25,000 rows) does not
+  meet the goal and cannot: reading 25,000 rows into Python alone costs about as
+  much. Groups come sorted (speakers by name; modality, then source title; unit),
+  rows inside a group in store order, which is the same for the same graph file in
   every process (load order in memory), so pages neither overlap nor skip rows
   (tests/test_query.py checks that the pages add up to the whole result).
-  claims-about-actor is in store order (before: by source title and offset).
-* What made them fast on pyoxigraph 0.5's evaluator: a small, already sorted left
-  side (the sorted speakers, sources or units) joined to per-claim patterns is
-  evaluated row by row and stops at the `LIMIT`, while an `ORDER BY` over every
-  claim costs 100+ ms whatever its keys. A one-pattern `OPTIONAL` is a per-row index
-  look-up; a group of several patterns after a sub-select becomes a hash join over
-  every claim, so claims-about-actor keeps one-pattern `OPTIONAL`s and filters on
-  `BOUND` instead of a join. The aggregates (multi-source-relationships,
-  conflicting-figures) count per IRI first and look labels up only for the groups
-  that pass (an actor has exactly one `rdfs:label`, data/shapes.ttl). Every rewrite
-  returns the same rows as before on this graph, the seed graph and mini.ttl.
-* Other processes shared the two cores during the run, so wall-clock times are
-  inflated; the CPU column is this process's own time.
-* multi-source-relationships and conflicting-figures must aggregate every
-  relationship or figure before their first row; they stay above 50 ms.
-* The on-disk store (RocksDB, read-only) is 2-10x slower than memory, so the
-  server keeps the data in each worker's memory by default.
+  claims-about-actor is in store order.
+* Why some patterns are slow on pyoxigraph 0.5's in-memory store: it keeps, for
+  each subject, predicate, object and graph, a linked list of the triples that have
+  it, and a pattern walks the shortest list among its bound terms. A much-cited
+  actor such as Russia is the subject of thousands of relationship triples, so
+  looking up its `rdfs:label` walks all of them: the queries join labels as a whole
+  table (a sub-select, which Oxigraph hash-joins) instead. Any other lookup costs
+  about 1 µs (a claim has a dozen triples), which bounds a query that touches every
+  claim or figure.
+* Its optimiser looks a pattern or a one-pattern `OPTIONAL` up row by row, and stops
+  at a `LIMIT`, when the variables it shares are certainly bound; an `OPTIONAL` on a
+  variable that may be unbound compares every row with every candidate (the source
+  title in claims-about-actor is now a path from the claim), and a group of several
+  patterns is hash-joined after reading all of it. The listings start from a small,
+  already sorted left side (speakers, sources or units) and look the rest up claim by
+  claim; sorting the 10,000 forecast and hedged claims instead costs about 40 ms for
+  the sort alone.
+* Relationship statements carry `cg:claimCount` and `cg:sourceCount` (counted at
+  build time, checked by data/shapes.ttl), so depends-on, supplies-to, migration and
+  multi-source-relationships count nothing at query time. Every rewrite returns the
+  same rows as before on the seed graph, mini.ttl and this graph, up to the order of
+  rows that tie and inside concatenated columns (sourceList, figures, abouts), which
+  SPARQL leaves open; except that migration no longer loses a relationship's figures
+  when one of its claims states none (a `GROUP_CONCAT` over an unbound value fails),
+  which changes rows of this graph, not of the seed graph.
+* conflicting-figures stays above 50 ms: its kinds (2) and (3) aggregate every
+  figure with every claim that states it and, for (3), every actor those claims
+  mention (8,256 rows), and at about 1 µs a lookup the joins alone cost about 40 ms
+  before anything is counted. Facts stored on each figure (its source, a sort
+  value) would spare a few of those lookups, not the joins; a prototype that stored
+  the groups themselves (per counted thing and per actor and unit: figures and
+  counts) still took about 45 ms for the 1,608 sorted rows with concatenated columns.
+* claims-by-modality tests the modality of every claim of each source in title order,
+  about ten claims per row on the first page (forecasts are 10 % of the claims), so
+  it stays near 25 ms.
+* The two cores are shared with other work; the CPU column is this process's own
+  time, so a wall-clock time well above it means the run was waiting for a core.
+* The on-disk store (RocksDB, read-only) is 2-4x slower than memory, so the server
+  keeps the data in each worker's memory by default.
 * rdflib's engine fails on `migration` and `roles` (GROUP_CONCAT over an unbound
-  OPTIONAL value raises NotBoundError, which SPARQL says to skip); pyoxigraph
+  OPTIONAL value raises NotBoundError, which SPARQL says to skip) and is slower on
+  the sub-select joins (multi-source-relationships is now cut at 12 s); pyoxigraph
   answers them.
 """
 
@@ -248,6 +271,11 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
             add(r, _iri(PROV + "wasDerivedFrom"), _iri(claim), actors_graph)
             add(r, _iri(DCT + "source"), _iri(source), actors_graph)
             add(r, _iri(CG + "rule"), _lit(f"{predicate} rule {rng.randrange(3)}"), actors_graph)
+        # Distinct claims and sources, as graph/rdf.py counts them on every statement.
+        add(r, _iri(CG + "claimCount"), _lit(len({c for c, _ in claims_of}), XSD + "integer"),
+            actors_graph)
+        add(r, _iri(CG + "sourceCount"), _lit(len({s for _, s in claims_of}), XSD + "integer"),
+            actors_graph)
         add(r, _iri(CG + "confidence"), _lit("0.8", XSD + "decimal"), actors_graph)
     unique = sorted(set(lines))
     with path_nq.open("w", encoding="utf-8") as nq, path_nt.open("w", encoding="utf-8") as nt:
@@ -352,6 +380,11 @@ def machine() -> str:
             f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
 
 
+def _generator_version() -> str:
+    """Return a short digest of :func:`generate`'s source: a changed generator gets a new cache."""
+    return hashlib.sha256(inspect.getsource(generate).encode("utf-8")).hexdigest()[:8]
+
+
 def _graph_files(folder: Path, claims: int) -> tuple[Path, Path, int]:
     """Generate the graph into ``folder`` unless it is already there; return files, triples."""
     nq, nt, count = folder / "graph.nq", folder / "graph.nt", folder / "triples.txt"
@@ -392,7 +425,7 @@ def main() -> None:
         queries = {name: q for name, q in queries.items() if name in args.only}
     tmp = Path(tempfile.mkdtemp(prefix="claimgraph-bench-"))
     try:
-        folder = CACHE / f"claims-{args.claims}" if args.quick else tmp
+        folder = CACHE / f"claims-{args.claims}-{_generator_version()}" if args.quick else tmp
         nq, nt, triples = _graph_files(folder, args.claims)
 
         start = time.perf_counter()

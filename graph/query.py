@@ -272,7 +272,7 @@ def _materialise(raw: object, max_results: int | None, stop: threading.Event) ->
         items.append(item)
     if isinstance(raw, pyoxigraph.QuerySolutions):
         names = tuple(v.value for v in raw.variables)
-        rows = tuple(tuple(solution[i] for i in range(len(names))) for solution in items)
+        rows = tuple(map(tuple, items))  # a solution iterates its values in variable order
         return QueryResult("select", variables=names, rows=rows, truncated=truncated)
     return QueryResult("graph", triples=tuple(items), truncated=truncated)
 

@@ -219,6 +219,7 @@ _CG_Relationship = _ox(CG.Relationship)
 _CG_Source = _ox(CG.Source)
 _CG_about = _ox(CG.about)
 _CG_affiliatedWith = _ox(CG.affiliatedWith)
+_CG_claimCount = _ox(CG.claimCount)
 _CG_confidence = _ox(CG.confidence)
 _CG_endOffset = _ox(CG.endOffset)
 _CG_heading = _ox(CG.heading)
@@ -229,6 +230,7 @@ _CG_qualifier = _ox(CG.qualifier)
 _CG_role = _ox(CG.role)
 _CG_rule = _ox(CG.rule)
 _CG_section = _ox(CG.section)
+_CG_sourceCount = _ox(CG.sourceCount)
 _CG_startOffset = _ox(CG.startOffset)
 _CG_statesQuantity = _ox(CG.statesQuantity)
 _CG_trust = _ox(CG.trust)
@@ -404,6 +406,11 @@ def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[ox.Q
         yield _Quad(r, _CG_rule, _Lit(rule), g)
     for source in data.get("sources") or ():
         yield _Quad(r, _DCTERMS_source, _node(source), g)
+    # How well the relationship is backed (distinct claims and sources), counted
+    # once here so that queries need not aggregate every statement; data/shapes.ttl
+    # checks that both match the values above.
+    yield _Quad(r, _CG_claimCount, _integer(len(set(data.get("claims") or ()))), g)
+    yield _Quad(r, _CG_sourceCount, _integer(len(set(data.get("sources") or ()))), g)
     if data.get("confidence") is not None:
         yield _Quad(r, _CG_confidence, _decimal(data["confidence"]), g)
 

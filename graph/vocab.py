@@ -12,7 +12,9 @@ How the graph maps to RDF (instance IRIs are ``ids.BASE`` + the node id)::
     actor/iran    cg:suppliesTo actor/russia .                    # direct triple
     relation/<h>  a rdf:Statement, cg:Relationship ; rdf:subject actor/iran ;
                   rdf:predicate cg:suppliesTo ; rdf:object actor/russia ;
-                  prov:wasDerivedFrom claim/<h> ; cg:rule "…" ; cg:confidence 0.8 .
+                  prov:wasDerivedFrom claim/<h> ; dcterms:source source/… ;
+                  cg:claimCount 1 ; cg:sourceCount 1 ;        # distinct claims, sources
+                  cg:rule "…" ; cg:confidence 0.8 .
     claim/<h>     a schema:Claim ; schema:text "…" ; prov:wasDerivedFrom source/… ;
                   cg:mentions actor/… ; prov:wasAttributedTo actor/… ;
                   cg:modality cg:Hedged ; cg:section "body" ; cg:heading "…" ;

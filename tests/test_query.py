@@ -34,6 +34,10 @@ from graph.store import open_store
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "sparql" / "mini.ttl"
 ID = "https://w3id.org/claimgraph/"
+CG_NS = ID + "ontology#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 READY = (
     "claims-about-actor", "claims-by-modality", "claims-by-speaker", "conflicting-figures",
     "depends-on", "migration", "multi-source-relationships", "quantities", "roles",
@@ -79,6 +83,22 @@ def test_migration_names_destination_and_stated_figure(store):
     rows = _rows(store, "migration")
     assert [(r["originLabel"], r["destinationLabel"], r["figures"]) for r in rows] == [
         ("Russia", "Kazakhstan", "up to 1300000 people")]
+
+
+def test_migration_lists_the_figures_even_when_another_claim_states_none():
+    """A second backing claim without a figure must not blank out the first one's figure."""
+    store = open_store(MINI)
+    node, integer = pyoxigraph.NamedNode, pyoxigraph.NamedNode(XSD_NS + "integer")
+    relation = next(q.subject for q in store.quads_for_pattern(
+        None, node(RDF_NS + "predicate"), node(CG_NS + "migratesTo")))
+    count = node(CG_NS + "claimCount")
+    store.remove(pyoxigraph.Quad(relation, count, pyoxigraph.Literal("1", datatype=integer)))
+    store.add(pyoxigraph.Quad(relation, count, pyoxigraph.Literal("2", datatype=integer)))
+    no_figure = node(ID + "claim/a2c95a3bb33c3b9f")  # "Putin predicted ...": states no figure
+    store.add(pyoxigraph.Quad(relation, node(PROV_NS + "wasDerivedFrom"), no_figure))
+    rows = _rows(store, "migration")
+    assert [(r["destinationLabel"], r["claims"], r["figures"]) for r in rows] == [
+        ("Kazakhstan", "2", "up to 1300000 people")]
 
 
 def test_claims_about_actor_gives_every_claim_mentioning_russia(store):
@@ -186,7 +206,7 @@ def test_run_query_reports_line_and_column_of_a_syntax_error(store):
 def test_run_query_refuses_updates_load_and_service(store, text):
     with pytest.raises(QueryRefusedError):
         run_query(store, text)
-    assert len(store) == 338
+    assert len(store) == 350
 
 
 def test_run_query_allows_update_words_inside_names_and_strings(store):

@@ -220,6 +220,11 @@ def test_to_dataset_writes_direct_triple_and_statement_per_relationship(graph, d
     assert claims == {_claim_node(graph, "Iran supplies"), _claim_node(graph, "Iran sells")}
     assert set(shared.objects(stmt, DCTERMS.source)) == {ID[ARTICLE], ID[NOTES]}
     assert list(shared.objects(stmt, CG.confidence)) == [Literal("0.9", datatype=XSD.decimal)]
+    assert list(shared.objects(stmt, CG.claimCount)) == [Literal("2", datatype=XSD.integer)]
+    assert list(shared.objects(stmt, CG.sourceCount)) == [Literal("2", datatype=XSD.integer)]
+    war = ID[relation_id("actor/russia", "atWarWith", "actor/ukraine")]
+    assert shared.value(war, CG.claimCount).toPython() == 1
+    assert shared.value(war, CG.sourceCount).toPython() == 1
 
 
 def test_to_dataset_writes_symmetric_relation_once(dataset):

@@ -101,3 +101,23 @@ def test_roles_gives_roles_and_affiliations(store):
 def test_conflicting_figures_reports_the_losses_range(store):
     found = rows(store, "conflicting-figures")
     assert any(r["lowest"] == "300000" and r["highest"] == "800000" for r in found), found
+
+
+def test_relationship_counts_are_the_distinct_claims_and_sources_of_each_statement(store):
+    """cg:claimCount and cg:sourceCount, which the ready queries read instead of counting."""
+    text = """
+        SELECT ?statement ?claimCount ?sourceCount
+               (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?source) AS ?sources)
+        WHERE {
+          ?statement a cg:Relationship ; cg:claimCount ?claimCount ; cg:sourceCount ?sourceCount ;
+                     prov:wasDerivedFrom ?claim .
+          ?claim prov:wasDerivedFrom ?source .
+        }
+        GROUP BY ?statement ?claimCount ?sourceCount"""
+    found = run_query(store, text).rows
+    statements = run_query(store, "SELECT ?s WHERE { ?s a cg:Relationship }").rows
+    assert found and len(found) == len(statements)
+    for _, claim_count, source_count, claims, sources in found:
+        assert int(claim_count.value) == int(claims.value)
+        assert int(source_count.value) == int(sources.value)
+    assert any(int(row[2].value) == 2 for row in found)
