@@ -8,7 +8,8 @@ Files written by :func:`write_exports`:
 ``graph.trig`` / ``graph.nq``
     The dataset with its named graphs (see :mod:`graph.rdf`).
 ``graph.nt``
-    N-Triples of the union, one canonical line per triple, lines sorted.
+    N-Triples of the union, one canonical line per triple, sorted within each
+    named graph (``graph.nq`` likewise).
 ``graph.jsonld``
     Compact JSON-LD of the dataset, named graphs as ``@graph`` objects, with the
     ``@context`` of ``data/context.jsonld`` *embedded* (so the file reads on its own,
@@ -18,11 +19,12 @@ Files written by :func:`write_exports`:
 ``README.md``
     The data card, see :mod:`graph.datacard`.
 
-RDF text is written by pyoxigraph from claimgraph's sorted quads: on a graph of
-283k triples it writes Turtle in 0.2 s where rdflib takes about 290 s (TriG 0.05 s
-against 89 s), and the output is byte-identical for the same input order. Each file
-goes to a temporary file in the output folder first and is then ``os.replace``-d
-into place, so a crash midway leaves the previous file intact.
+RDF text is written by pyoxigraph, one named graph at a time (:class:`RdfWriter`,
+fed by :func:`graph.rdf.named_graphs`), so the whole RDF is never in memory: on a
+graph of 283k triples pyoxigraph writes Turtle in 0.2 s where rdflib takes about
+290 s (TriG 0.05 s against 89 s), and the output is byte-identical for the same
+input order. Each file goes to a temporary file in the output folder first and is
+then ``os.replace``-d into place, so a crash midway leaves the previous file intact.
 
 Examples
 --------
