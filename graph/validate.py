@@ -371,7 +371,6 @@ def _shape_targets(path: Path = SHAPES_PATH) -> dict[URIRef, tuple[set, set]]:
 
 
 _RDF_TYPE = str(RDF.type)
-_DCTERMS_IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
 
 
 class ChunkValidator:
@@ -426,13 +425,11 @@ class ChunkValidator:
         self._pending: list = []
         self._done: list[set[Violation]] = []
 
-    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes,
-            document: str | None = None) -> None:
+    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes, document: str) -> None:
         """Take one named graph: its name, pyoxigraph quads and N-Quads lines.
 
         ``document`` names the document the graph comes from (an article and its
-        reader comments share one), so its graphs share a batch; without it, a
-        graph that is ``dcterms:isPartOf`` another or named ``<previous>/…`` does.
+        reader comments share one), so that its graphs share a batch.
         """
         from graph.rdf import ACTORS_GRAPH
 
@@ -444,10 +441,13 @@ class ChunkValidator:
             return
         if self._actors is None:
             raise ClaimgraphError("a source graph came before the actors graph")
-        rdf_type, wanted, is_part = _RDF_TYPE, self._wanted, False
+        rdf_type, wanted, actor_predicates = _RDF_TYPE, self._wanted, self._actor_predicates
         for item in items:
             s, p, o, g = item
             predicate = p.value
+            if predicate in actor_predicates:
+                raise ClaimgraphError(
+                    f"{name} holds relationship triples, which only the actors graph may hold")
             if predicate == rdf_type:
                 if o.value in self._actor_classes:
                     raise ClaimgraphError(
@@ -456,19 +456,8 @@ class ChunkValidator:
                 lines = wanted.get(s.value)
                 if lines is not None:
                     lines.append(f"{item} .\n".encode())
-            elif predicate == _DCTERMS_IS_PART_OF:
-                is_part = True
-        if not self._actor_predicates.isdisjoint({q.predicate.value for q in items}):
-            raise ClaimgraphError(
-                f"{name} holds relationship triples, which only the actors graph may hold")
-        # A reader-comments graph (``<article>/comments``, dcterms:isPartOf the
-        # article) stays in the batch of its article.
-        if document is not None:
-            same_document = document == self._root
-        else:
-            same_document = is_part or str(name).startswith(self._root + "/")
-        if not same_document:
-            self._root = document if document is not None else str(name)
+        if document != self._root:
+            self._root = document
             if self._batch_quads >= self.batch_quads:
                 self._flush()
         self._batch.append(nquads)
