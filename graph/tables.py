@@ -60,20 +60,33 @@ def _label(nid: str, data: dict) -> str:
     return str(_clean(text))[:80]
 
 
-def _node_attrs(nid: str, data: dict, gexf: bool) -> dict:
-    attrs = scalar_attrs(data)
+def _node_items(data: dict, gexf: bool) -> Iterator[tuple[str, object]]:
+    """A node's set attributes as ``(name, raw value)``; for GEXF, ``start``/``end``
+    renamed ``offset_start``/``offset_end`` and moved last."""
+    moved = {}
+    for name, value in data.items():
+        if value is None:
+            continue
+        if gexf and name in ("start", "end"):
+            moved[name] = value
+            continue
+        yield name, value
+    for name in ("start", "end"):
+        if name in moved:
+            yield f"offset_{name}", moved[name]
+
+
+def _edge_items(key: str, data: dict, gexf: bool) -> Iterator[tuple[str, object]]:
+    """An edge's set attributes as ``(name, raw value)``, its key first as ``relation``
+    (and, for GEXF, last as ``networkx_key``)."""
+    yield "relation", key
+    yield from ((name, value) for name, value in data.items() if value is not None)
     if gexf:
-        for key in ("start", "end"):
-            if key in attrs:
-                attrs[f"offset_{key}"] = attrs.pop(key)
-    return attrs
-
-
-def _edge_attrs(key: str, data: dict) -> dict:
-    return {"relation": key, **scalar_attrs(data)}
+        yield "networkx_key", key
 
 
 def _xml_type(value: object) -> str:
+    """The XML type of a raw attribute value (lists and dicts are written as JSON text)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -84,16 +97,20 @@ def _xml_type(value: object) -> str:
 
 
 def _value_text(value: object) -> str:
+    value = _clean(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def _attribute_types(rows: Iterator[dict]) -> dict[str, str]:
-    """Attribute name -> XML type, in order of first appearance (ints and floats: double)."""
+def _attribute_types(rows: Iterator[Iterator[tuple[str, object]]]) -> dict[str, str]:
+    """Attribute name -> XML type, in order of first appearance (ints and floats: double).
+
+    Read from the raw values: nothing is cleaned or turned into JSON twice.
+    """
     types: dict[str, str] = {}
-    for attrs in rows:
-        for name, value in attrs.items():
+    for items in rows:
+        for name, value in items:
             kind = _xml_type(value)
             seen = types.setdefault(name, kind)
             if seen != kind:
@@ -125,10 +142,9 @@ def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
     keys before the graph); nothing else is held, unlike ``nx.write_graphml``,
     which copies the graph and builds the whole XML tree in memory.
     """
-    node_types = _attribute_types(
-        (scalar_attrs(d) for _, d in graph.nodes(data=True)))
+    node_types = _attribute_types(_node_items(d, False) for _, d in graph.nodes(data=True))
     edge_types = _attribute_types(
-        (_edge_attrs(k, d) for _, _, k, d in graph.edges(keys=True, data=True)))
+        _edge_items(k, d, False) for _, _, k, d in graph.edges(keys=True, data=True))
     out = _Buffered(handle)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
               '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -144,12 +160,12 @@ def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
     out.write('  <graph edgedefault="directed">\n')
     for nid, data in graph.nodes(data=True):
         out.write(f"    <node id={quoteattr(nid)}>")
-        for name, value in scalar_attrs(data).items():
+        for name, value in _node_items(data, False):
             out.write(f'<data key="{node_ids[name]}">{escape(_value_text(value))}</data>')
         out.write("</node>\n")
     for s, o, key, data in graph.edges(keys=True, data=True):
         out.write(f"    <edge id={quoteattr(key)} source={quoteattr(s)} target={quoteattr(o)}>")
-        for name, value in _edge_attrs(key, data).items():
+        for name, value in _edge_items(key, data, False):
             out.write(f'<data key="{edge_ids[name]}">{escape(_value_text(value))}</data>')
         out.write("</edge>\n")
     out.write("  </graph>\n</graphml>\n")
@@ -165,11 +181,9 @@ def write_gexf(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
     edge carries its key as ``networkx_key``. No date is written, so the same
     graph always gives the same bytes.
     """
-    node_types = _attribute_types(
-        (_node_attrs(n, d, gexf=True) for n, d in graph.nodes(data=True)))
+    node_types = _attribute_types(_node_items(d, True) for _, d in graph.nodes(data=True))
     edge_types = _attribute_types(
-        ({**_edge_attrs(k, d), "networkx_key": k}
-         for _, _, k, d in graph.edges(keys=True, data=True)))
+        _edge_items(k, d, True) for _, _, k, d in graph.edges(keys=True, data=True))
     out = _Buffered(handle)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
               '<gexf xmlns="http://www.gexf.net/1.2draft" '
@@ -190,7 +204,7 @@ def write_gexf(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
     for nid, data in graph.nodes(data=True):
         out.write(f"      <node id={quoteattr(nid)} label={quoteattr(_label(nid, data))}>"
                   "<attvalues>")
-        for name, value in _node_attrs(nid, data, gexf=True).items():
+        for name, value in _node_items(data, True):
             out.write(f'<attvalue for="{ids["node"][name]}" '
                       f"value={quoteattr(_value_text(value))} />")
         out.write("</attvalues></node>\n")
@@ -198,7 +212,7 @@ def write_gexf(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
     for number, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
         out.write(f'      <edge source={quoteattr(s)} target={quoteattr(o)} id="{number}">'
                   "<attvalues>")
-        for name, value in {**_edge_attrs(key, data), "networkx_key": key}.items():
+        for name, value in _edge_items(key, data, True):
             out.write(f'<attvalue for="{ids["edge"][name]}" '
                       f"value={quoteattr(_value_text(value))} />")
         out.write("</attvalues></edge>\n")
