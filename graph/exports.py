@@ -72,6 +72,9 @@ TEXT_PREFIXES = {
 """Prefixes written in Turtle and TriG. ``id:`` is left out: pyoxigraph would have to
 escape the slash (``id:actor\\/russia``); the instance prefixes read better."""
 
+PREFIX_LINES = tuple(f"@prefix {p}: <{ns}> .".encode() for p, ns in TEXT_PREFIXES.items())
+"""The ``@prefix`` lines that open Turtle and TriG, in :data:`TEXT_PREFIXES` order."""
+
 FILES = (
     "graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.jsonld", "graph.graphml",
     "graph.gexf", "claims.csv", "relationships.csv", "README.md",
@@ -88,13 +91,28 @@ def write_atomic(path: Path, data: bytes) -> Path:
     ...     p.read_bytes(), sorted(x.name for x in Path(d).iterdir())
     (b'hi', ['a.txt'])
     """
-    path = Path(path)
+    return _write_replacing(Path(path), lambda handle: handle.write(data))
+
+
+def _open_temp(path: Path) -> tuple[str, BinaryIO]:
+    """A new temporary file beside ``path``, open for writing, and its name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file private (0600); give it the mode open() would.
         os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        return tmp, os.fdopen(fd, "wb", buffering=1 << 20)
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_replacing(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it into place."""
+    tmp, handle = _open_temp(path)
+    try:
+        with handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -196,10 +214,9 @@ def _fixed_prefix_order(text: bytes) -> bytes:
     n = 0
     while n < len(lines) and lines[n].startswith(b"@prefix "):
         n += 1
-    header = [f"@prefix {p}: <{ns}> .".encode() for p, ns in TEXT_PREFIXES.items()]
-    if sorted(header) != sorted(lines[:n]):
+    if sorted(PREFIX_LINES) != sorted(lines[:n]):
         raise ExportError("pyoxigraph wrote unexpected prefix lines")
-    return b"\n".join([*header, b"", *lines[n:]])
+    return b"\n".join([*PREFIX_LINES, b"", *lines[n:]])
 
 
 def load_context() -> dict:
@@ -345,14 +362,11 @@ class RdfWriter:
         self.graphs = 0
         """Named graphs written so far."""
         self._jsonld = _JsonLdText()
-        self._files: dict[str, tuple[str, object]] = {}
+        self._files: dict[str, tuple[str, BinaryIO]] = {}
         try:
             for name in RDF_STREAM_FILES:
-                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
-                os.chmod(tmp, 0o666 & ~_umask())
-                self._files[name] = (tmp, os.fdopen(fd, "wb", buffering=1 << 20))
-            header = b"".join(f"@prefix {p}: <{ns}> .\n".encode()
-                              for p, ns in TEXT_PREFIXES.items()) + b"\n"
+                self._files[name] = _open_temp(self.out_dir / name)
+            header = b"".join(line + b"\n" for line in PREFIX_LINES) + b"\n"
             self._write("graph.ttl", header)
             self._write("graph.trig", header)
             self._write("graph.jsonld", self._jsonld.header())
@@ -368,16 +382,15 @@ class RdfWriter:
 
     def add(self, name: URIRef, items: list[ox.Quad]) -> bytes:
         """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines."""
-        data = items
-        triples = [q.triple for q in data]
-        nquads = _sorted_lines(ox.serialize(data, format=ox.RdfFormat.N_QUADS))
+        triples = [q.triple for q in items]
+        nquads = _sorted_lines(ox.serialize(items, format=ox.RdfFormat.N_QUADS))
         self._write("graph.nq", nquads)
         self._write("graph.nt", _sorted_lines(
             ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
         self._write("graph.ttl", _body(ox.serialize(
             triples, format=ox.RdfFormat.TURTLE, prefixes=TEXT_PREFIXES)))
         self._write("graph.trig", _body(ox.serialize(
-            data, format=ox.RdfFormat.TRIG, prefixes=TEXT_PREFIXES)))
+            items, format=ox.RdfFormat.TRIG, prefixes=TEXT_PREFIXES)))
         self._write("graph.jsonld", self._jsonld.graph(name, items, first=self.graphs == 0))
         self.quads += len(items)
         self.graphs += 1
@@ -418,16 +431,6 @@ RDF_FILES = tuple(name for name in FILES if name not in GRAPH_FILES)
 
 RDF_STREAM_FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.jsonld")
 """The files :class:`RdfWriter` writes."""
-
-
-def _write_all(out_dir: Path, names: Iterable[str], makers: dict) -> dict[str, Path]:
-    written = {}
-    for name in names:
-        try:
-            written[name] = write_atomic(out_dir / name, makers[name]())
-        except OSError as err:
-            raise ExportError(f"{out_dir / name}: cannot write ({err})") from err
-    return written
 
 
 def _ensure_folder(out_dir: Path) -> Path:
@@ -473,27 +476,13 @@ def write_graph_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path
 def write_streamed(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     """Call ``write(handle)`` on a temporary file beside ``path``, then rename it into place.
 
-    As :func:`write_atomic`, for files written piece by piece.
+    As :func:`write_atomic`, for files written piece by piece; a failure to write is
+    an :class:`ExportError`.
     """
-    path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        return _write_replacing(Path(path), write)
     except OSError as err:
         raise ExportError(f"{path}: cannot write ({err})") from err
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write ({err})") from err
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
@@ -532,7 +521,8 @@ def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
         writer.abort()
         raise
     card = render_datacard(graph, writer.quads, writer.graphs).encode("utf-8")
-    written.update(_write_all(writer.out_dir, ("README.md",), {"README.md": lambda: card}))
+    written["README.md"] = write_streamed(writer.out_dir / "README.md",
+                                          lambda handle: handle.write(card))
     return written, writer.quads
 
 
