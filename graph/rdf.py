@@ -22,10 +22,8 @@ No blank nodes are made: auxiliary nodes are fragments of their claim's IRI.
 
 Examples
 --------
->>> decimal_literal(1300000.0)
-rdflib.term.Literal('1300000.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
->>> str(decimal_literal(0.8)), str(decimal_literal(1e-07))
-('0.8', '0.0000001')
+>>> decimal_text(1300000.0), decimal_text(0.8), decimal_text(1e-07)
+('1300000.0', '0.8', '0.0000001')
 >>> video_link("https://www.youtube.com/watch?v=abc", 106)
 'https://www.youtube.com/watch?v=abc&t=106s'
 >>> video_link("https://example.org/talk.mp4", 106)
@@ -80,8 +78,6 @@ RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 """One statement: subject, predicate, object, graph name."""
 
-_DECIMAL = XSD.decimal
-_INTEGER = XSD.integer
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 """Only web URLs become IRIs: javascript:, data: or file: values stay out of the RDF."""
@@ -122,30 +118,17 @@ def url_iri(url: str | None) -> URIRef | None:
     return URIRef(quote(url.strip(), safe=_IRI_SAFE))
 
 
-def decimal_literal(value: float | int) -> Literal:
-    """Return ``value`` as an exact ``xsd:decimal`` literal, never in E notation.
+def decimal_text(value: float | int) -> str:
+    """Return ``value`` as the text of an exact ``xsd:decimal``, never in E notation.
 
     Integral values keep a ``.0`` so that Turtle writes them as bare decimals.
     """
-    return Literal(_decimal_text(value), datatype=_DECIMAL)
-
-
-def _decimal_text(value: float | int) -> str:
     if isinstance(value, bool) or not math.isfinite(float(value)):
         raise ExportError(f"{value!r} is not a finite number")
     text = format(Decimal(repr(value)), "f")
     if "." not in text:
         text += ".0"
     return text
-
-
-def integer_literal(value: int) -> Literal:
-    """Return ``value`` as an ``xsd:integer`` literal.
-
-    >>> str(integer_literal(42)), integer_literal(42).datatype == XSD.integer
-    ('42', True)
-    """
-    return Literal(str(int(value)), datatype=_INTEGER)
 
 
 def video_link(url: str, seconds: int) -> str:
@@ -197,7 +180,7 @@ _OX_INTEGER = ox.NamedNode(str(XSD.integer))
 
 
 def _decimal(value: float | int) -> ox.Literal:
-    return ox.Literal(_decimal_text(value), datatype=_OX_DECIMAL)
+    return ox.Literal(decimal_text(value), datatype=_OX_DECIMAL)
 
 
 def _integer(value: int) -> ox.Literal:
@@ -542,22 +525,6 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]
         # Sorted by N-Quads text: one C call per quad, and a canonical order.
         unique = {str(item): item for item in out}
         yield names[key], [unique[k] for k in sorted(unique)]
-
-
-def quad_key(item: Quad) -> tuple[str, str, str, bool, str, str, str]:
-    """Sort key of a quad, in plain strings: graph, subject, predicate, object.
-
-    Plain strings compare far faster than rdflib terms, and literals with equal
-    text but different datatypes stay apart.
-
-    >>> quad_key((ID.a, RDF.type, CG.Actor, ACTORS_GRAPH))[3]
-    False
-    """
-    s, p, o, g = item
-    if type(o) is Literal:
-        return (str(g), str(s), str(p), True, str(o), str(o.datatype or ""),
-                o.language or "")
-    return str(g), str(s), str(p), False, str(o), "", ""
 
 
 def bind_prefixes(rdf: Graph) -> Graph:

@@ -16,7 +16,7 @@ from test_rdf import COMMENTS, sample_graph
 
 from graph.errors import ClaimgraphError
 from graph.exports import rdf_bytes, to_oxigraph
-from graph.rdf import ACTORS_GRAPH, named_graphs, quad_key, quads, to_dataset
+from graph.rdf import ACTORS_GRAPH, named_graphs, quads, to_dataset
 from graph.validate import (
     ENGINES,
     ChunkValidator,
@@ -242,7 +242,7 @@ def _checked_in_chunks(g: Graph, batch_quads: int) -> list[Violation]:
     sample = sample_graph()
     try:
         for name, _ in named_graphs(sample):
-            items = to_oxigraph(sorted(by_graph.get(name, []), key=quad_key))
+            items = sorted(to_oxigraph(by_graph.get(name, [])), key=str)
             sid = str(name).removeprefix(ID)
             checker.add(name, items, rdf_bytes(items, "nquads"),
                         document=sample.nodes.get(sid, {}).get("parent") or sid)
