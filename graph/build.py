@@ -190,12 +190,9 @@ def extract_all(
     for i in range(len(documents)):
         hit = cache.get(keys[i]) if cache else None
         if hit is not None:
-            results[i] = hit
+            results[i] = for_assembly(hit)
         else:
             todo.append(i)
-    for i, hit in enumerate(results):
-        if hit is not None:
-            results[i] = for_assembly(hit)
     cached = len(documents) - len(todo)
     done = cached
     for i, extraction in extract_parallel([documents[i] for i in todo], workers=workers,
