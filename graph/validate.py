@@ -20,8 +20,9 @@ Two engines check the same shapes file (:data:`ENGINES`):
     pyshacl-turbo (a Rust SHACL engine with pySHACL's API and report format),
     which runs ``data/shapes.ttl`` unchanged, SPARQL constraint included, about ten
     times faster. ``claimgraph build`` uses it when it is installed (see
-    :func:`fast_engine`) and pySHACL otherwise. ``tests/test_validate.py`` breaks
-    the graph for every shape and checks that both engines report it.
+    :func:`fast_engine`), in batches as the RDF is written (:class:`ChunkValidator`),
+    and pySHACL otherwise. ``tests/test_validate.py`` breaks the graph for every
+    shape and checks that both engines, and the batches, report it.
 
 Examples
 --------
@@ -261,9 +262,9 @@ def validate_nquads(text: bytes, *, engine: str = "turbo") -> list[Violation]:
     """Return every violation of the shapes in N-Quads written by pyoxigraph.
 
     With pyshacl-turbo this hands the text straight to the engine -- exactly what
-    it does with a pyoxigraph store, which it first dumps as N-Quads -- so the
-    build needs no store beside its quads. Otherwise the text is loaded into a
-    store and checked by :func:`validate`.
+    it does with a pyoxigraph store, which it first dumps as N-Quads -- so no
+    store is built. Otherwise the text is loaded into a store and checked by
+    :func:`validate`.
 
     Parameters
     ----------
