@@ -23,9 +23,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from typing import BinaryIO
-from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -60,29 +58,33 @@ def _label(nid: str, data: dict) -> str:
     return str(_clean(text))[:80]
 
 
-def _node_items(data: dict, gexf: bool) -> Iterator[tuple[str, object]]:
-    """A node's set attributes as ``(name, raw value)``; for GEXF, ``start``/``end``
-    renamed ``offset_start``/``offset_end`` and moved last."""
-    moved = {}
-    for name, value in data.items():
-        if value is None:
-            continue
-        if gexf and name in ("start", "end"):
-            moved[name] = value
-            continue
-        yield name, value
-    for name in ("start", "end"):
-        if name in moved:
-            yield f"offset_{name}", moved[name]
+def _escape(text: str) -> str:
+    """``text`` as XML character data (what ``xml.sax.saxutils.escape`` gives, faster)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
-def _edge_items(key: str, data: dict, gexf: bool) -> Iterator[tuple[str, object]]:
-    """An edge's set attributes as ``(name, raw value)``, its key first as ``relation``
-    (and, for GEXF, last as ``networkx_key``)."""
-    yield "relation", key
-    yield from ((name, value) for name, value in data.items() if value is not None)
-    if gexf:
-        yield "networkx_key", key
+def _quoteattr(text: str) -> str:
+    """``text`` as a quoted XML attribute value (what ``xml.sax.saxutils.quoteattr``
+    gives, faster)."""
+    text = _escape(text)
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in text:
+        if "'" in text:
+            return '"' + text.replace('"', "&quot;") + '"'
+        return "'" + text + "'"
+    return '"' + text + '"'
+
+
+_MOVED = ("start", "end")
+"""Node attributes GEXF gets as ``offset_start``/``offset_end``, last (Gephi would read
+``start``/``end`` as time spans)."""
 
 
 def _xml_type(value: object) -> str:
@@ -103,19 +105,43 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def _attribute_types(rows: Iterator[Iterator[tuple[str, object]]]) -> dict[str, str]:
-    """Attribute name -> XML type, in order of first appearance (ints and floats: double).
+def _add_type(types: dict[str, str], name: str, kind: str) -> None:
+    seen = types.setdefault(name, kind)
+    if seen != kind:  # ints and floats: double; anything else mixed: string
+        types[name] = "double" if {seen, kind} == {"long", "double"} else "string"
 
-    Read from the raw values: nothing is cleaned or turned into JSON twice.
-    """
-    types: dict[str, str] = {}
-    for items in rows:
-        for name, value in items:
-            kind = _xml_type(value)
-            seen = types.setdefault(name, kind)
-            if seen != kind:
-                types[name] = "double" if {seen, kind} == {"long", "double"} else "string"
-    return types
+
+class _AttributeTypes:
+    """Attribute name -> XML type, in order of first appearance, for GraphML and GEXF
+    (which renames and moves ``start``/``end`` and adds ``networkx_key``), read in
+    one pass from the raw values."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graphml_nodes: dict[str, str] = {}
+        self.gexf_nodes: dict[str, str] = {}
+        # Every edge starts with its key as "relation" (a string).
+        self.edges: dict[str, str] = {"relation": "string"} if graph.number_of_edges() else {}
+        for _, data in graph.nodes(data=True):
+            moved = []
+            for name, value in data.items():
+                if value is None:
+                    continue
+                kind = _xml_type(value)
+                _add_type(self.graphml_nodes, name, kind)
+                if name in _MOVED:
+                    moved.append((name, kind))
+                else:
+                    _add_type(self.gexf_nodes, name, kind)
+            for name, kind in sorted(moved, key=lambda item: _MOVED.index(item[0])):
+                _add_type(self.gexf_nodes, f"offset_{name}", kind)
+        self.gexf_edges: dict[str, str] = dict(self.edges)
+        for _, _, key, data in graph.edges(keys=True, data=True):
+            for name, value in data.items():
+                if value is not None:
+                    kind = _xml_type(value)
+                    _add_type(self.edges, name, kind)
+                    _add_type(self.gexf_edges, name, kind)
+            _add_type(self.gexf_edges, "networkx_key", _xml_type(key))
 
 
 class _Buffered:
@@ -135,89 +161,126 @@ class _Buffered:
         self.parts, self.size = [], 0
 
 
-def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
-    """Write the graph as GraphML to ``handle``, node by node (edge ids are the edge keys).
+_GRAPHML_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
 
-    Only the attribute names and types are gathered first (GraphML declares its
-    keys before the graph); nothing else is held, unlike ``nx.write_graphml``,
-    which copies the graph and builds the whole XML tree in memory.
-    """
-    node_types = _attribute_types(_node_items(d, False) for _, d in graph.nodes(data=True))
-    edge_types = _attribute_types(
-        _edge_items(k, d, False) for _, _, k, d in graph.edges(keys=True, data=True))
-    out = _Buffered(handle)
-    out.write("<?xml version='1.0' encoding='utf-8'?>\n"
-              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-    node_ids, edge_ids = {}, {}
-    for kind, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
-        for name, xml_type in types.items():
+_GEXF_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<gexf xmlns="http://www.gexf.net/1.2draft" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+    'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+    '  <meta>\n    <creator>claimgraph</creator>\n  </meta>\n'
+    '  <graph defaultedgetype="directed" mode="static" name="">\n')
+
+
+def _graphml_keys(types: _AttributeTypes) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The GraphML ``<key>`` lines and the key id of each node and edge attribute."""
+    lines, node_ids, edge_ids = [], {}, {}
+    for kind, declared, ids in (("node", types.graphml_nodes, node_ids),
+                                ("edge", types.edges, edge_ids)):
+        for name, xml_type in declared.items():
             ids[name] = key = f"d{len(node_ids) + len(edge_ids)}"
-            out.write(f'  <key id="{key}" for="{kind}" attr.name={quoteattr(name)} '
-                      f'attr.type="{xml_type}"/>\n')
-    out.write('  <graph edgedefault="directed">\n')
+            lines.append(f'  <key id="{key}" for="{kind}" attr.name={_quoteattr(name)} '
+                         f'attr.type="{xml_type}"/>\n')
+    return "".join(lines), node_ids, edge_ids
+
+
+def _gexf_attributes(types: _AttributeTypes) -> tuple[str, dict[str, int], dict[str, int]]:
+    """The GEXF ``<attributes>`` blocks and the number of each node and edge attribute."""
+    lines = []
+    ids: dict[str, dict[str, int]] = {"node": {}, "edge": {}}
+    for kind, declared in (("node", types.gexf_nodes), ("edge", types.gexf_edges)):
+        lines.append(f'    <attributes mode="static" class="{kind}">\n')
+        for name, xml_type in declared.items():
+            ids[kind][name] = number = len(ids["node"]) + len(ids["edge"])
+            lines.append(f'      <attribute id="{number}" title={_quoteattr(name)} '
+                         f'type="{xml_type}" />\n')
+        lines.append("    </attributes>\n")
+    return "".join(lines), ids["node"], ids["edge"]
+
+
+def write_graph_xml(graph: nx.MultiDiGraph, graphml: BinaryIO | None,
+                    gexf: BinaryIO | None) -> None:
+    """Write the graph as GraphML and/or GEXF 1.2 (for Gephi), node by node, in one pass.
+
+    Only the attribute names and types are gathered first (both formats declare
+    them before the graph); nothing else is held, unlike networkx's writers, which
+    copy the graph and build the whole XML tree in memory. Each value is turned into
+    text once for both files.
+
+    GraphML edge ids are the edge keys. In GEXF every node has a readable
+    ``label``, ``start``/``end`` are ``offset_start``/``offset_end``, each edge
+    carries its key as ``networkx_key``, and no date is written, so the same graph
+    always gives the same bytes.
+    """
+    types = _AttributeTypes(graph)
+    ml = _Buffered(graphml) if graphml is not None else None
+    gx = _Buffered(gexf) if gexf is not None else None
+    keys, ml_nodes, ml_edges = _graphml_keys(types)
+    attributes, gx_nodes, gx_edges = _gexf_attributes(types)
+    if ml is not None:
+        ml.write(_GRAPHML_HEAD + keys + '  <graph edgedefault="directed">\n')
+    if gx is not None:
+        gx.write(_GEXF_HEAD + attributes + "    <nodes>\n")
     for nid, data in graph.nodes(data=True):
-        out.write(f"    <node id={quoteattr(nid)}>")
-        for name, value in _node_items(data, False):
-            out.write(f'<data key="{node_ids[name]}">{escape(_value_text(value))}</data>')
-        out.write("</node>\n")
-    for s, o, key, data in graph.edges(keys=True, data=True):
-        out.write(f"    <edge id={quoteattr(key)} source={quoteattr(s)} target={quoteattr(o)}>")
-        for name, value in _edge_items(key, data, False):
-            out.write(f'<data key="{edge_ids[name]}">{escape(_value_text(value))}</data>')
-        out.write("</edge>\n")
-    out.write("  </graph>\n</graphml>\n")
-    out.flush()
+        texts = [(name, _value_text(value)) for name, value in data.items()
+                 if value is not None]
+        node_id = _quoteattr(nid)
+        if ml is not None:
+            ml.write("".join([f"    <node id={node_id}>",
+                              *(f'<data key="{ml_nodes[name]}">{_escape(text)}</data>'
+                                for name, text in texts),
+                              "</node>\n"]))
+        if gx is not None:
+            kept = [item for item in texts if item[0] not in _MOVED]
+            moved = sorted(((f"offset_{name}", text) for name, text in texts
+                            if name in _MOVED), key=lambda item: item[0] != "offset_start")
+            gx.write("".join([f"      <node id={node_id} label={_quoteattr(_label(nid, data))}>"
+                              "<attvalues>",
+                              *(f'<attvalue for="{gx_nodes[name]}" value={_quoteattr(text)} />'
+                                for name, text in kept + moved),
+                              "</attvalues></node>\n"]))
+    if gx is not None:
+        gx.write("    </nodes>\n    <edges>\n")
+    for number, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        key_text = _value_text(key)
+        texts = [("relation", key_text), *((name, _value_text(value))
+                                      for name, value in data.items() if value is not None)]
+        source, target = _quoteattr(s), _quoteattr(o)
+        if ml is not None:
+            ml.write("".join([f"    <edge id={_quoteattr(key)} source={source} target={target}>",
+                              *(f'<data key="{ml_edges[name]}">{_escape(text)}</data>'
+                                for name, text in texts),
+                              "</edge>\n"]))
+        if gx is not None:
+            gx.write("".join([f'      <edge source={source} target={target} id="{number}">'
+                              "<attvalues>",
+                              *(f'<attvalue for="{gx_edges[name]}" value={_quoteattr(text)} />'
+                                for name, text in texts),
+                              f'<attvalue for="{gx_edges["networkx_key"]}" '
+                              f"value={_quoteattr(key_text)} />",
+                              "</attvalues></edge>\n"]))
+    if ml is not None:
+        ml.write("  </graph>\n</graphml>\n")
+        ml.flush()
+    if gx is not None:
+        gx.write("    </edges>\n  </graph>\n</gexf>\n")
+        gx.flush()
+
+
+def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+    """Write the graph as GraphML to ``handle`` (see :func:`write_graph_xml`)."""
+    write_graph_xml(graph, handle, None)
 
 
 def write_gexf(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
-    """Write the graph as GEXF 1.2 (for Gephi) to ``handle``, node by node.
-
-    As :func:`write_graphml`: attribute names and types first, then each node and
-    edge as it comes. Every node has a readable ``label``; ``start``/``end`` are
-    ``offset_start``/``offset_end`` (Gephi would read them as time spans); each
-    edge carries its key as ``networkx_key``. No date is written, so the same
-    graph always gives the same bytes.
-    """
-    node_types = _attribute_types(_node_items(d, True) for _, d in graph.nodes(data=True))
-    edge_types = _attribute_types(
-        _edge_items(k, d, True) for _, _, k, d in graph.edges(keys=True, data=True))
-    out = _Buffered(handle)
-    out.write("<?xml version='1.0' encoding='utf-8'?>\n"
-              '<gexf xmlns="http://www.gexf.net/1.2draft" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://www.gexf.net/1.2draft '
-              'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
-              '  <meta>\n    <creator>claimgraph</creator>\n  </meta>\n'
-              '  <graph defaultedgetype="directed" mode="static" name="">\n')
-    ids: dict[str, dict[str, int]] = {"node": {}, "edge": {}}
-    for kind, types in (("node", node_types), ("edge", edge_types)):
-        out.write(f'    <attributes mode="static" class="{kind}">\n')
-        for name, xml_type in types.items():
-            ids[kind][name] = number = len(ids["node"]) + len(ids["edge"])
-            out.write(f'      <attribute id="{number}" title={quoteattr(name)} '
-                      f'type="{xml_type}" />\n')
-        out.write("    </attributes>\n")
-    out.write("    <nodes>\n")
-    for nid, data in graph.nodes(data=True):
-        out.write(f"      <node id={quoteattr(nid)} label={quoteattr(_label(nid, data))}>"
-                  "<attvalues>")
-        for name, value in _node_items(data, True):
-            out.write(f'<attvalue for="{ids["node"][name]}" '
-                      f"value={quoteattr(_value_text(value))} />")
-        out.write("</attvalues></node>\n")
-    out.write("    </nodes>\n    <edges>\n")
-    for number, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
-        out.write(f'      <edge source={quoteattr(s)} target={quoteattr(o)} id="{number}">'
-                  "<attvalues>")
-        for name, value in _edge_items(key, data, True):
-            out.write(f'<attvalue for="{ids["edge"][name]}" '
-                      f"value={quoteattr(_value_text(value))} />")
-        out.write("</attvalues></edge>\n")
-    out.write("    </edges>\n  </graph>\n</gexf>\n")
-    out.flush()
+    """Write the graph as GEXF 1.2 (for Gephi) to ``handle`` (see :func:`write_graph_xml`)."""
+    write_graph_xml(graph, None, handle)
 
 
 def to_graphml(graph: nx.MultiDiGraph) -> bytes:

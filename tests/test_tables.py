@@ -78,3 +78,16 @@ def test_relationships_csv_rows_read_back_equal(graph):
     assert iran["sources"].split(";") == ["source/caravanserai", "source/zeihan-notes"]
     assert float(iran["confidence"]) == 0.9
     assert len(rows) == 3  # the reader comment asserts no relationship
+
+
+@pytest.mark.parametrize("text", [
+    "", "plain", "a & b", "<tag>", "x > y", 'say "hi"', "it's", "both ' and \"",
+    "line\nbreak", "tab\there", "cr\rhere", "&amp; already", "Ünïcödé — “quotes”",
+])
+def test_xml_escaping_matches_the_standard_library(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from graph.tables import _escape, _quoteattr
+
+    assert _escape(text) == escape(text)
+    assert _quoteattr(text) == quoteattr(text)
