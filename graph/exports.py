@@ -54,7 +54,7 @@ from rdflib.namespace import RDF
 from graph.datacard import render_datacard
 from graph.errors import ExportError
 from graph.rdf import DATA, Quad, named_graphs
-from graph.tables import relationships_csv, write_claims_csv, write_gexf, write_graphml
+from graph.tables import relationships_csv, write_claims_csv, write_graph_xml
 from graph.vocab import ID, PREFIXES
 
 CONTEXT_PATH = DATA / "context.jsonld"
@@ -262,42 +262,81 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_TYPE = str(RDF.type)
 
 
-def _jsonld_value(o: ox.NamedNode | ox.Literal, coerce: str | None) -> object:
-    if type(o) is ox.Literal:
-        if o.language:
-            return {"@value": o.value, "@language": o.language}
-        datatype = o.datatype.value
-        if datatype in (_XSD_STRING, coerce):
-            return o.value
-        return {"@value": o.value, "@type": compact_iri(datatype)}
-    return compact_iri(o.value) if coerce == "@id" else {"@id": compact_iri(o.value)}
+def _literal_plan(predicate: str, datatype: str, table: dict) -> tuple[str, str | None]:
+    """(term, compact datatype or None for a plain string) for a literal of ``predicate``."""
+    term, coerce = table.get(predicate, (None, None))
+    fits = datatype == _XSD_STRING if coerce is None else (coerce != "@id"
+                                                            and datatype == coerce)
+    if term is None or not fits:
+        term, coerce = compact_iri(predicate), None
+    return term, None if datatype in (_XSD_STRING, coerce) else compact_iri(datatype)
 
 
-def _fits(o: ox.NamedNode | ox.Literal, coerce: str | None) -> bool:
-    if coerce is None:
-        return type(o) is ox.Literal and o.datatype.value == _XSD_STRING
-    if coerce == "@id":
-        return type(o) is not ox.Literal
-    return type(o) is ox.Literal and o.datatype.value == coerce
+def _iri_plan(predicate: str, table: dict) -> tuple[str, bool]:
+    """(term, whether the value is written as a bare compact IRI) for an IRI value."""
+    term, coerce = table.get(predicate, (None, None))
+    if term is None or coerce != "@id":
+        return compact_iri(predicate), False
+    return term, True
 
 
-def _jsonld_graph(name: URIRef, items: list[ox.Quad], table: dict) -> dict:
-    """One named graph as a JSON-LD ``@graph`` object (its quads sorted, as made)."""
-    nodes: dict[str, dict] = {}
+class _JsonLdPlans:
+    """How each predicate's values are written, worked out once per predicate (and
+    datatype) rather than once per statement."""
+
+    def __init__(self, table: dict) -> None:
+        self.table = table
+        self.literals: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self.iris: dict[str, tuple[str, bool]] = {}
+
+    def literal(self, predicate: str, datatype: str) -> tuple[str, str | None]:
+        plan = self.literals.get((predicate, datatype))
+        if plan is None:
+            plan = self.literals[predicate, datatype] = _literal_plan(
+                predicate, datatype, self.table)
+        return plan
+
+    def iri(self, predicate: str) -> tuple[str, bool]:
+        plan = self.iris.get(predicate)
+        if plan is None:
+            plan = self.iris[predicate] = _iri_plan(predicate, self.table)
+        return plan
+
+
+def _jsonld_graph(name: URIRef, items: list[ox.Quad], plans: _JsonLdPlans) -> dict:
+    """One named graph as a JSON-LD ``@graph`` object (its quads sorted, as made).
+
+    Sorted quads keep each subject's statements together, so a node is finished
+    when the subject changes.
+    """
+    out: list[dict] = []
+    subject = None
+    node: dict = {}
+    literal_type, literal_plan, iri_plan = ox.Literal, plans.literal, plans.iri
     for s, p, o, _ in items:
-        subject = s.value
-        node = nodes.get(subject)
-        if node is None:
-            node = nodes[subject] = {"@id": compact_iri(subject)}
+        if s.value != subject:
+            subject = s.value
+            node = {"@id": compact_iri(subject)}
+            out.append(node)
         predicate = p.value
-        if predicate == _RDF_TYPE and type(o) is not ox.Literal:
-            node.setdefault("@type", []).append(compact_iri(o.value))
-            continue
-        term, coerce = table.get(predicate, (None, None))
-        if term is None or not _fits(o, coerce):
-            term, coerce = compact_iri(predicate), None
-        node.setdefault(term, []).append(_jsonld_value(o, coerce))
-    return {"@id": compact_iri(str(name)), "@graph": list(nodes.values())}
+        if type(o) is literal_type:
+            if o.language:
+                value: object = {"@value": o.value, "@language": o.language}
+                term = compact_iri(predicate)
+            else:
+                term, datatype = literal_plan(predicate, o.datatype.value)
+                value = o.value if datatype is None else {"@value": o.value, "@type": datatype}
+        elif predicate == _RDF_TYPE:
+            term, value = "@type", compact_iri(o.value)
+        else:
+            term, bare = iri_plan(predicate)
+            value = compact_iri(o.value) if bare else {"@id": compact_iri(o.value)}
+        values = node.get(term)
+        if values is None:
+            node[term] = [value]
+        else:
+            values.append(value)
+    return {"@id": compact_iri(str(name)), "@graph": out}
 
 
 def _indented(value: object, depth: int) -> bytes:
@@ -313,14 +352,14 @@ class _JsonLdText:
 
     def __init__(self) -> None:
         self.context = load_context()
-        self.table = _term_table(self.context)
+        self.plans = _JsonLdPlans(_term_table(self.context))
 
     def header(self) -> bytes:
         return b'{\n  "@context": ' + _indented(self.context, 1).lstrip() + b',\n  "@graph": ['
 
     def graph(self, name: URIRef, items: list[ox.Quad], *, first: bool) -> bytes:
         return (b"\n" if first else b",\n") + _indented(
-            _jsonld_graph(name, items, self.table), 2)
+            _jsonld_graph(name, items, self.plans), 2)
 
     def footer(self) -> bytes:
         return b"\n  ]\n}\n"
@@ -334,11 +373,6 @@ def _body(text: bytes) -> bytes:
     if text.startswith(b"\n", start):
         start += 1
     return text[start:]
-
-
-def _sorted_lines(text: bytes) -> bytes:
-    lines = sorted(set(text.splitlines()))
-    return b"".join(line + b"\n" for line in lines)
 
 
 class RdfWriter:
@@ -382,11 +416,13 @@ class RdfWriter:
 
     def add(self, name: URIRef, items: list[ox.Quad]) -> bytes:
         """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines."""
+        # The quads come unique and sorted by their N-Quads text, so the lines of
+        # both line formats come out sorted (a term is always followed by a space,
+        # which sorts before any character a term can hold).
         triples = [q.triple for q in items]
-        nquads = _sorted_lines(ox.serialize(items, format=ox.RdfFormat.N_QUADS))
+        nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
         self._write("graph.nq", nquads)
-        self._write("graph.nt", _sorted_lines(
-            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+        self._write("graph.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         self._write("graph.ttl", _body(ox.serialize(
             triples, format=ox.RdfFormat.TURTLE, prefixes=TEXT_PREFIXES)))
         self._write("graph.trig", _body(ox.serialize(
@@ -463,14 +499,20 @@ def write_graph_exports(graph: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path
         If a file cannot be written.
     """
     out_dir = _ensure_folder(out_dir)
-    writers = {
-        "graph.graphml": lambda handle: write_graphml(graph, handle),
-        "graph.gexf": lambda handle: write_gexf(graph, handle),
-        "claims.csv": lambda handle: write_claims_csv(graph, handle),
-        "relationships.csv": lambda handle: handle.write(
-            relationships_csv(graph).encode("utf-8")),
-    }
-    return {name: write_streamed(out_dir / name, writers[name]) for name in GRAPH_FILES}
+    written = {}
+
+    def write_xml(gexf: BinaryIO) -> None:
+        # GraphML and GEXF in one pass over the graph, each value made text once.
+        written["graph.graphml"] = write_streamed(
+            out_dir / "graph.graphml", lambda graphml: write_graph_xml(graph, graphml, gexf))
+
+    written["graph.gexf"] = write_streamed(out_dir / "graph.gexf", write_xml)
+    written["claims.csv"] = write_streamed(
+        out_dir / "claims.csv", lambda handle: write_claims_csv(graph, handle))
+    written["relationships.csv"] = write_streamed(
+        out_dir / "relationships.csv",
+        lambda handle: handle.write(relationships_csv(graph).encode("utf-8")))
+    return {name: written[name] for name in GRAPH_FILES}
 
 
 def write_streamed(path: Path, write: Callable[[BinaryIO], object]) -> Path:
