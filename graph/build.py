@@ -25,21 +25,23 @@ import dataclasses
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph.assemble import assemble
 from graph.data import DATA
-from graph.errors import BuildFailedError, ExportError, ReadError, ValidationError
+from graph.errors import BuildFailedError, ReadError, ValidationError
 from graph.model import Document, Extraction
+
+if TYPE_CHECKING:
+    from graph.validate import ChunkValidator
 
 ProgressFn = Callable[[int, int, str], None]
 """Called as ``progress(done, total, path)`` after each document is extracted."""
@@ -384,94 +386,24 @@ def build(
     )
 
 
-class _SideProcess:
-    """Run ``fn(*args)`` in another process; :meth:`join` returns its result or
-    re-raises its error here.
+def _write_rdf_files(graph: nx.MultiDiGraph, staging: Path, checker: ChunkValidator) -> int:
+    """Write the RDF exports and the data card, handing each named graph to ``checker``.
 
-    The process comes from the forkserver (as the extraction workers do), and its
-    arguments are pickled to it. A child forked from this process would share our
-    pages only until either side writes to one: after extraction our heap is large
-    and mostly free space, which both sides then reuse, so nearly every page ended
-    up twice (about 1 GB at 10,000 documents). The pickled graph costs a second
-    per 10,000 documents here and its own size there.
-    """
-
-    def __init__(self, fn: Callable[..., object], *args: object) -> None:
-        ctx = multiprocessing.get_context("forkserver")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_side_main, args=(send, fn, args), daemon=True)
-        self._proc.start()
-        send.close()
-
-    def join(self) -> object:
-        """Wait for the child; return what ``fn`` returned, or raise what it raised."""
-        try:
-            value, error = self._recv.recv()
-        except EOFError:
-            value, error = None, ExportError(
-                f"the export process died (exit code {self._proc.exitcode})")
-        finally:
-            self._recv.close()
-            self._proc.join()
-        if error is not None:
-            raise error
-        return value
-
-    def kill(self) -> None:
-        """Stop the child if it still runs."""
-        if self._proc.is_alive():
-            self._proc.kill()
-        self._proc.join()
-        self._recv.close()
-
-
-def _side_main(send: Connection, fn: Callable[..., object], args: tuple) -> None:
-    try:
-        outcome: tuple[object, BaseException | None] = (fn(*args), None)
-    except BaseException as exc:  # reported to the parent, which raises it
-        outcome = (None, exc)
-    try:
-        send.send(outcome)
-    except Exception:
-        send.send((None, ExportError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
-    send.close()
-
-
-def _write_rdf_files(graph: nx.MultiDiGraph, staging: Path, engine: str) -> int:
-    """Write the RDF exports and the data card, checking the RDF against the shapes.
-
-    One named graph at a time: written to every RDF file, then checked on a
-    background thread while the next is made. Returns the number of triples.
-
-    Raises
-    ------
-    ValidationError
-        If the RDF does not conform to the shapes.
+    One named graph at a time: written to every RDF file, then queued for the
+    checker's background thread while the next is made. Returns the number of
+    triples.
     """
     from rdflib import URIRef
 
     from graph.exports import write_rdf_exports
-    from graph.validate import ChunkValidator, describe
     from graph.vocab import ID
-
-    checker = ChunkValidator(engine=engine)
 
     def check(name: URIRef, items: list, nquads: bytes) -> None:
         sid = str(name).removeprefix(ID)
         parent = graph.nodes.get(sid, {}).get("parent")
         checker.add(name, items, nquads, document=parent or sid)
 
-    try:
-        _, triples = write_rdf_exports(graph, staging, on_graph=check)
-        violations = checker.finish()
-    except BaseException:
-        checker.close()
-        raise
-    if violations:
-        raise ValidationError(
-            "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
-            + describe(violations)
-        )
+    _, triples = write_rdf_exports(graph, staging, on_graph=check)
     return triples
 
 
@@ -504,12 +436,13 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
     place only once all are written and the RDF has passed validation, so a
     failure leaves the previous exports (and a missing ``out_dir`` stays missing).
 
-    Another process writes the RDF one named graph at a time
-    (:func:`graph.exports.write_rdf_exports`) and checks it against the shapes in
-    batches on a thread (:class:`graph.validate.ChunkValidator`), so the RDF is never
-    held whole in memory, while this process writes the exports made from the
-    networkx graph alone (GraphML, GEXF, CSV, HTML). The cyclic garbage collector
-    is paused throughout (:func:`gc_paused`).
+    The RDF is written one named graph at a time
+    (:func:`graph.exports.write_rdf_exports`), so it is never held whole in memory,
+    and checked against the shapes in batches on a background thread
+    (:class:`graph.validate.ChunkValidator`; pyshacl-turbo lets go of the GIL), which
+    goes on checking while the exports made from the networkx graph alone (GraphML,
+    GEXF, CSV, HTML) are written. One process, so the graph exists once. The cyclic
+    garbage collector is paused throughout (:func:`gc_paused`).
 
     Parameters
     ----------
@@ -539,7 +472,7 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
 
 def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
                   engine: str | None) -> tuple[dict[str, Path], dict[str, int]]:
-    from graph.validate import fast_engine
+    from graph.validate import ChunkValidator, describe, fast_engine
 
     engine = engine or fast_engine()
     out_dir = Path(out_dir)
@@ -547,17 +480,20 @@ def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-    side = None
+    checker = ChunkValidator(engine=engine)
     try:
-        # The RDF side, the heavier, runs beside the graph files.
-        side = _SideProcess(_write_rdf_files, graph, staging, engine)
+        triples = _write_rdf_files(graph, staging, checker)
+        checker.end()  # the last checks run while the graph files are written
         _write_graph_files(graph, staging, html)
-        triples = side.join()
-        side = None
+        violations = checker.finish()
+        if violations:
+            raise ValidationError(
+                "the built RDF does not conform to data/shapes.ttl; nothing written:\n"
+                + describe(violations)
+            )
         written = publish(staging, out_dir)
     except BaseException:
-        if side is not None:
-            side.kill()
+        checker.close()
         shutil.rmtree(staging, ignore_errors=True)
         for folder in made:
             try:

@@ -379,7 +379,9 @@ class ChunkValidator:
 
     The build hands each named graph to :meth:`add` in the order of
     :func:`graph.rdf.named_graphs` (the actors graph first, each reader-comments
-    graph right after its article) and reads the verdict from :meth:`finish`.
+    graph right after its article), calls :meth:`end` once the last is in (the
+    checks left then run on while the build writes other files) and reads the
+    verdict from :meth:`finish`.
 
     The shapes fall in two parts: those that target something in the actors graph
     (actors, relationship statements, relationship triples) and the rest (sources,
@@ -425,6 +427,7 @@ class ChunkValidator:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shacl")
         self._pending: list = []
         self._done: list[set[Violation]] = []
+        self._ended = False
 
     def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes, document: str) -> None:
         """Take one named graph: its name, pyoxigraph quads and N-Quads lines.
@@ -434,6 +437,8 @@ class ChunkValidator:
         """
         from graph.rdf import ACTORS_GRAPH
 
+        if self._ended:
+            raise ClaimgraphError("a named graph came after the end of the input")
         if self.engine != "turbo":
             self._all.extend(items)
             return
@@ -507,6 +512,22 @@ class ChunkValidator:
             raise ClaimgraphError("pyshacl-turbo reported a failure without results")
         return found
 
+    def end(self) -> None:
+        """No more graphs: queue the last batch and the actors graph, without waiting.
+
+        The checks then run on while the caller does other work; :meth:`finish`
+        waits for them.
+        """
+        if self._ended or self.engine != "turbo":
+            self._ended = True
+            return
+        self._ended = True
+        self._flush()
+        if self._actors is not None:
+            stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
+            self._submit([self._actors, *stubs], self._actor_shapes)
+            self._actors, self._wanted = b"", {}
+
     def finish(self) -> list[Violation]:
         """Check what is left and return every violation, sorted (empty: valid)."""
         if self.engine != "turbo":
@@ -515,10 +536,7 @@ class ChunkValidator:
             return validate(dataset_from_quads([rdflib_quad(q) for q in self._all]),
                             engine=self.engine)
         try:
-            self._flush()
-            if self._actors is not None:
-                stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
-                self._submit([self._actors, *stubs], self._actor_shapes)
+            self.end()
             found: set[Violation] = set()
             for result in self._done:
                 found |= result

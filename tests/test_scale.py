@@ -177,7 +177,7 @@ def test_validate_nquads_reports_what_validating_a_store_reports(nlp, corpus16):
     assert any("Actor-label" in v.shape for v in found)
 
 
-def test_a_failing_graph_export_in_the_side_process_writes_nothing(
+def test_a_failing_graph_export_after_the_rdf_writes_nothing(
         tmp_path, corpus16, monkeypatch):
     import graph.exports
     from graph.errors import ExportError
@@ -186,11 +186,12 @@ def test_a_failing_graph_export_in_the_side_process_writes_nothing(
     build([corpus16], out, workers=1, cache_dir=tmp_path / "cache", html=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(graph, handle):
-        handle.write(b"<gexf")
+    def broken(graph, graphml, gexf):
+        gexf.write(b"<gexf")
         raise ExportError("gexf writer broke")
 
-    monkeypatch.setattr(graph.exports, "write_gexf", broken)
+    # The RDF is written (and being checked) by then: its files must not land either.
+    monkeypatch.setattr(graph.exports, "write_graph_xml", broken)
     with pytest.raises(ExportError, match="gexf writer broke"):
         build([corpus16], out, workers=1, cache_dir=None, html=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
