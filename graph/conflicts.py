@@ -38,6 +38,7 @@ same thing, different figures: 500000 | 1300000 (2 claims, 2 sources)
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from decimal import Decimal
 
 import networkx as nx
 
+from graph.errors import ExportError
 from graph.ids import conflict_id
 
 RANGE = "range in one statement"
@@ -241,10 +243,14 @@ def find_conflicts(figures: Iterable[StatedFigure]) -> list[FigureConflict]:
     return sorted(found, key=lambda c: (c.kind, c.actor or "", c.unit, c.lowest, c.id))
 
 
-def _number(value: object) -> Decimal | None:
+def _number(qid: str, value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ExportError(f"quantity {qid!r}: {value!r} is not a finite number")
     # repr() is the shortest text that reads back as the same float: the text the
     # RDF export writes (graph.rdf.decimal_text), so the numbers compare the same.
-    return None if value is None else Decimal(repr(value))
+    return Decimal(repr(value))
 
 
 def stated_figures(graph: nx.MultiDiGraph) -> list[StatedFigure]:
@@ -252,6 +258,11 @@ def stated_figures(graph: nx.MultiDiGraph) -> list[StatedFigure]:
 
     Claims and their mentions are read from the ``states`` and ``mentions`` edges,
     the ones the RDF export writes as ``cg:statesQuantity`` and ``cg:mentions``.
+
+    Raises
+    ------
+    ExportError
+        If a figure is not a finite number (the RDF export refuses it too).
     """
     found = []
     for qid, data in graph.nodes(data=True):
@@ -263,8 +274,9 @@ def stated_figures(graph: nx.MultiDiGraph) -> list[StatedFigure]:
             found.append(StatedFigure(
                 quantity=qid, claim=claim, source=graph.nodes[claim].get("source"),
                 unit=data.get("unit") or None, about=data.get("subject") or None,
-                value=_number(data.get("value")), low=_number(data.get("min_value")),
-                high=_number(data.get("max_value")),
+                value=_number(qid, data.get("value")),
+                low=_number(qid, data.get("min_value")),
+                high=_number(qid, data.get("max_value")),
                 actors=tuple(sorted(a for a, k in graph.succ[claim].items() if "mentions" in k)),
             ))
     return found

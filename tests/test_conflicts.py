@@ -216,6 +216,19 @@ def test_figure_text_is_what_sparql_str_gives_a_decimal_in_oxigraph(text, shown)
 # ---------------------------------------------------------------- the RDF export
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), True])
+def test_the_export_refuses_a_figure_that_is_no_finite_number(value):
+    from graph.errors import ExportError
+    from graph.rdf import quads
+
+    graph = sample_graph()
+    qid = next(n for n, d in graph.nodes(data=True) if d["type"] == "quantity"
+               and d.get("value") is not None)
+    graph.nodes[qid]["value"] = value
+    with pytest.raises(ExportError, match="not a finite number"):
+        quads(graph)
+
+
 def _sample_store() -> pyoxigraph.Store:
     from graph.exports import to_oxigraph
     from graph.rdf import quads
