@@ -104,18 +104,34 @@ Notes
   SPARQL leaves open; except that migration no longer loses a relationship's figures
   when one of its claims states none (a `GROUP_CONCAT` over an unbound value fails),
   which changes rows of this graph, not of the seed graph.
-* conflicting-figures stays above 50 ms: its kinds (2) and (3) aggregate every
-  figure with every claim that states it and, for (3), every actor those claims
-  mention (8,256 rows), and at about 1 µs a lookup the joins alone cost about 40 ms
-  before anything is counted. Facts stored on each figure (its source, a sort
-  value) would spare a few of those lookups, not the joins; a prototype that stored
-  the groups themselves (per counted thing and per actor and unit: figures and
-  counts) still took about 45 ms for the 1,608 sorted rows with concatenated columns.
+* conflicting-figures lists the `cg:FigureConflict` nodes the build writes in the
+  actors graph (graph/conflicts.py finds them; this generator adds them with the same
+  function): each states its kind, unit, lowest and highest figure, the figures as
+  text and its claim and source counts, so the query joins only the actor labels (as
+  a table) and sorts the 1,608 rows. Found at query time, as the query at 0509ff5
+  did, kinds (2) and (3) aggregated every figure with every claim that states it
+  and, for (3), every actor those claims mention (8,256 rows): about 40 ms of joins
+  before anything was counted, 86-114 ms in all. tests/test_conflicts.py keeps that
+  query as the reference and checks that both give the same rows on the seed build,
+  mini.ttl and a graph from this generator (up to the order inside figures and
+  abouts, and which spelling of a counted thing `SAMPLE` picks). One difference by
+  design: a same-actor conflict keeps the counted things its figures name when one
+  figure names none, where the old `GROUP_CONCAT` over the unbound value lost them
+  all; no figure of these graphs lacks one.
+* The conflicts' `cg:sourceCount` and `schema:unitText` are read by
+  multi-source-relationships and quantities too, which pick statements and units by
+  those predicates and then drop the conflicts: removing the 1,608 conflicts from the
+  store takes about 3 ms off each.
 * claims-by-modality tests the modality of every claim of each source in title order,
   about ten claims per row on the first page (forecasts are 10 % of the claims), so
   it stays near 25 ms.
 * The two cores are shared with other work; the CPU column is this process's own
   time, so a wall-clock time well above it means the run was waiting for a core.
+  Even CPU time varies with that load: the queries other than conflicting-figures
+  are the same text as at 0509ff5, yet their *before* column (timed later in the
+  same run) differs by up to 12 ms, and a second run under heavier load gave
+  35 ms for conflicting-figures (114 ms before) and 35 ms for
+  multi-source-relationships.
 * The on-disk store (RocksDB, read-only) is 2-4x slower than memory, so the server
   keeps the data in each worker's memory by default.
 * rdflib's engine fails on `migration` and `roles` (GROUP_CONCAT over an unbound
@@ -567,7 +583,7 @@ def write_results(triples, args, oxi_load, disk_load, rdf_load, oxi, oxi_disk, r
         f"on {time.strftime('%Y-%m-%d')}.",
         "",
         f"Graph: {triples:,} triples ({args.claims:,} claims with selectors, quantities, "
-        "actors, relationships with statement nodes), following graph/vocab.py; "
+        "actors, relationships with statement nodes, figure conflicts), following graph/vocab.py; "
         "N-Quads with one named graph per source for pyoxigraph, N-Triples for rdflib.",
         "",
         "| load | seconds |",
