@@ -1,9 +1,10 @@
 """Benchmark the ready queries on a synthetic claimgraph of about a million triples.
 
 Generates a graph that follows graph/vocab.py's mapping (actors, sources, claims with
-their selectors, quantities, relationships with statement nodes; one named graph per
-source like the exports), then measures load time and the median time of each ready
-query (results fully read) on the pyoxigraph store and on rdflib's in-memory Graph.
+their selectors, quantities, relationships with statement nodes, the figure conflicts
+graph/conflicts.py finds; one named graph per source like the exports), then measures
+load time and the median time of each ready query (results fully read) on the
+pyoxigraph store and on rdflib's in-memory Graph.
 rdflib queries run in a forked child that is killed past a time cap, so the whole
 run stays within a few minutes. Results go to bench/results-sparql.md.
 
@@ -33,12 +34,16 @@ import statistics
 import subprocess
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
 import rdflib
 
+from graph import conflicts
+from graph.conflicts import StatedFigure, find_conflicts
 from graph.query import ready_queries, run_query
+from graph.rdf import decimal_text
 from graph.store import load_store, open_store
 
 BASE = "https://w3id.org/claimgraph/"
@@ -99,18 +104,34 @@ Notes
   SPARQL leaves open; except that migration no longer loses a relationship's figures
   when one of its claims states none (a `GROUP_CONCAT` over an unbound value fails),
   which changes rows of this graph, not of the seed graph.
-* conflicting-figures stays above 50 ms: its kinds (2) and (3) aggregate every
-  figure with every claim that states it and, for (3), every actor those claims
-  mention (8,256 rows), and at about 1 µs a lookup the joins alone cost about 40 ms
-  before anything is counted. Facts stored on each figure (its source, a sort
-  value) would spare a few of those lookups, not the joins; a prototype that stored
-  the groups themselves (per counted thing and per actor and unit: figures and
-  counts) still took about 45 ms for the 1,608 sorted rows with concatenated columns.
+* conflicting-figures lists the `cg:FigureConflict` nodes the build writes in the
+  actors graph (graph/conflicts.py finds them; this generator adds them with the same
+  function): each states its kind, unit, lowest and highest figure, the figures as
+  text and its claim and source counts, so the query joins only the actor labels (as
+  a table) and sorts the 1,608 rows. Found at query time, as the query at 0509ff5
+  did, kinds (2) and (3) aggregated every figure with every claim that states it
+  and, for (3), every actor those claims mention (8,256 rows): about 40 ms of joins
+  before anything was counted, 86-114 ms in all. tests/test_conflicts.py keeps that
+  query as the reference and checks that both give the same rows on the seed build,
+  mini.ttl and a graph from this generator (up to the order inside figures and
+  abouts, and which spelling of a counted thing `SAMPLE` picks). One difference by
+  design: a same-actor conflict keeps the counted things its figures name when one
+  figure names none, where the old `GROUP_CONCAT` over the unbound value lost them
+  all; no figure of these graphs lacks one.
+* The conflicts' `cg:sourceCount` and `schema:unitText` are read by
+  multi-source-relationships and quantities too, which pick statements and units by
+  those predicates and then drop the conflicts: removing the 1,608 conflicts from the
+  store takes about 3 ms off each.
 * claims-by-modality tests the modality of every claim of each source in title order,
   about ten claims per row on the first page (forecasts are 10 % of the claims), so
   it stays near 25 ms.
 * The two cores are shared with other work; the CPU column is this process's own
   time, so a wall-clock time well above it means the run was waiting for a core.
+  Even CPU time varies with that load: the queries other than conflicting-figures
+  are the same text as at 0509ff5, yet their *before* column (timed later in the
+  same run) differs by up to 12 ms, and a second run under heavier load gave
+  35 ms for conflicting-figures (114 ms before) and 35 ms for
+  multi-source-relationships.
 * The on-disk store (RocksDB, read-only) is 2-4x slower than memory, so the server
   keeps the data in each worker's memory by default.
 * rdflib's engine fails on `migration` and `roles` (GROUP_CONCAT over an unbound
@@ -136,7 +157,9 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
     corpus (``claimgraph build data/corpus``; compare with ``--compare DIR``): sources are
     videos (one speaker, every claim timed), articles (several speakers) and their
     reader comments (no speakers); 65 % of claims mention an actor, 14 % state a
-    figure; one relationship node per direct triple, backed by one or more claims.
+    figure; one relationship node per direct triple, backed by one or more claims; a
+    ``cg:FigureConflict`` node for each conflict among the figures, found by
+    :func:`graph.conflicts.find_conflicts` as the build finds them.
     """
     rng = random.Random(seed)
     n_actors, n_sources = max(50, claims // 20), max(12, claims // 80)
@@ -196,6 +219,7 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
         speakers = rng.sample(people, 1 if kind == "video" else rng.randint(3, 12))
         sources.append((source, kind, speakers))
     claim_ids: list[tuple[str, str]] = []
+    figures: list[StatedFigure] = []
     modal_names = [m for m, _ in MODALITIES]
     modal_weights = [w for _, w in MODALITIES]
     for i in range(claims):
@@ -215,8 +239,10 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
             add(c, _iri(CG + "heading"), _lit(f"Heading {start % 13}"), g)
         add(c, _iri(CG + "startOffset"), _lit(start, XSD + "integer"), g)
         add(c, _iri(CG + "endOffset"), _lit(start + 40, XSD + "integer"), g)
+        mentioned: set[str] = set()
         if rng.random() < 0.65:
-            for actor in set(rng.choices(actors, weights, k=rng.choice([1, 2, 2, 3]))):
+            mentioned = set(rng.choices(actors, weights, k=rng.choice([1, 2, 2, 3])))
+            for actor in mentioned:
                 add(c, _iri(CG + "mentions"), _iri(actor), g)
         if speakers and (source_kind == "video" or rng.random() < 0.75):
             add(c, _iri(PROV + "wasAttributedTo"), _iri(rng.choice(speakers)), g)
@@ -239,20 +265,28 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
         add(quote, _iri(OA + "exact"), _lit(text), g)
         stated = rng.choice([1, 1, 1, 1, 1, 2]) if rng.random() < 0.14 else 0
         for k in range(stated):
-            q = _iri(BASE + f"quantity/{i:015x}{k}")
+            quantity = f"quantity/{i:015x}{k}"
+            q = _iri(BASE + quantity)
             add(c, _iri(CG + "statesQuantity"), q, g)
             add(q, _iri(RDF + "type"), _iri(SCHEMA + "QuantitativeValue"), g)
             unit = rng.choice(["people", "drones", "tanks", "percent", "dollars"])
             add(q, _iri(SCHEMA + "unitText"), _lit(unit), g)
             value = rng.choice([1000, 5000, 300000, 800000, 1300000])
-            if rng.random() < 0.08:
+            bounds = (value, value * 2) if rng.random() < 0.08 else None
+            if bounds:
                 add(q, _iri(SCHEMA + "minValue"), _lit(f"{value}.0", XSD + "decimal"), g)
                 add(q, _iri(SCHEMA + "maxValue"), _lit(f"{value * 2}.0", XSD + "decimal"), g)
             else:
                 add(q, _iri(SCHEMA + "value"), _lit(f"{value}.0", XSD + "decimal"), g)
             if rng.random() < 0.75:
                 add(q, _iri(CG + "qualifier"), _lit(rng.choice(QUALIFIERS)), g)
-            add(q, _iri(CG + "about"), _lit(f"{unit} counted in claim {i % 97}"), g)
+            about = f"{unit} counted in claim {i % 97}"
+            add(q, _iri(CG + "about"), _lit(about), g)
+            figures.append(StatedFigure(
+                quantity, claim.removeprefix(BASE), source.removeprefix(BASE),
+                unit, about, value=None if bounds else Decimal(value),
+                low=Decimal(value) if bounds else None, high=Decimal(value * 2) if bounds else None,
+                actors=tuple(sorted(a.removeprefix(BASE) for a in mentioned))))
     backing: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
     for i in range(max(100, claims * 22 // 100)):
         s_actor, o_actor = rng.choices(actors, weights, k=2)
@@ -277,6 +311,29 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
         add(r, _iri(CG + "sourceCount"), _lit(len({s for _, s in claims_of}), XSD + "integer"),
             actors_graph)
         add(r, _iri(CG + "confidence"), _lit("0.8", XSD + "decimal"), actors_graph)
+    # Figures that disagree, found as the build finds them (graph/conflicts.py).
+    for conflict in find_conflicts(figures):
+        f = _iri(BASE + conflict.id)
+        add(f, _iri(RDF + "type"), _iri(CG + "FigureConflict"), actors_graph)
+        add(f, _iri(CG + "conflictKind"), _lit(conflict.kind), actors_graph)
+        add(f, _iri(SCHEMA + "unitText"), _lit(conflict.unit), actors_graph)
+        if conflict.about:
+            add(f, _iri(CG + "about"), _lit(conflict.about), actors_graph)
+        if conflict.actor:
+            add(f, _iri(CG + "concerns"), _iri(BASE + conflict.actor), actors_graph)
+        add(f, _iri(SCHEMA + "minValue"), _lit(decimal_text(conflict.lowest), XSD + "decimal"),
+            actors_graph)
+        add(f, _iri(SCHEMA + "maxValue"), _lit(decimal_text(conflict.highest), XSD + "decimal"),
+            actors_graph)
+        add(f, _iri(CG + "figures"), _lit(conflict.figures), actors_graph)
+        for claim in conflict.claims:
+            add(f, _iri(PROV + "wasDerivedFrom"), _iri(BASE + claim), actors_graph)
+        for source in conflict.sources:
+            add(f, _iri(DCT + "source"), _iri(BASE + source), actors_graph)
+        add(f, _iri(CG + "claimCount"), _lit(conflict.claim_count, XSD + "integer"),
+            actors_graph)
+        add(f, _iri(CG + "sourceCount"), _lit(conflict.source_count, XSD + "integer"),
+            actors_graph)
     unique = sorted(set(lines))
     with path_nq.open("w", encoding="utf-8") as nq, path_nt.open("w", encoding="utf-8") as nt:
         for s, p, o, g in unique:
@@ -288,7 +345,7 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
 
 
 SHARE_CLASSES = ("schema:Claim", "cg:Actor", "cg:Source", "schema:QuantitativeValue",
-                 "cg:Relationship")
+                 "cg:Relationship", "cg:FigureConflict")
 """Classes whose predicate shares ``--compare`` sets side by side."""
 
 
@@ -381,8 +438,10 @@ def machine() -> str:
 
 
 def _generator_version() -> str:
-    """Return a short digest of :func:`generate`'s source: a changed generator gets a new cache."""
-    return hashlib.sha256(inspect.getsource(generate).encode("utf-8")).hexdigest()[:8]
+    """Return a short digest of :func:`generate`'s source and of the conflicts it adds:
+    a changed generator gets a new cache."""
+    source = inspect.getsource(generate) + inspect.getsource(conflicts)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:8]
 
 
 def _graph_files(folder: Path, claims: int) -> tuple[Path, Path, int]:
@@ -524,7 +583,7 @@ def write_results(triples, args, oxi_load, disk_load, rdf_load, oxi, oxi_disk, r
         f"on {time.strftime('%Y-%m-%d')}.",
         "",
         f"Graph: {triples:,} triples ({args.claims:,} claims with selectors, quantities, "
-        "actors, relationships with statement nodes), following graph/vocab.py; "
+        "actors, relationships with statement nodes, figure conflicts), following graph/vocab.py; "
         "N-Quads with one named graph per source for pyoxigraph, N-Triples for rdflib.",
         "",
         "| load | seconds |",

@@ -16,6 +16,7 @@ from collections import Counter
 
 import networkx as nx
 
+from graph.conflicts import find_conflicts, stated_figures
 from graph.rdf import ACTORS_GRAPH, ONTOLOGY_IRI, ontology_version
 from graph.vocab import RELATIONS, sparql_prefixes
 
@@ -107,6 +108,7 @@ def render_datacard(graph: nx.MultiDiGraph, quad_count: int, graph_count: int) -
         f"- claims: {sum(modality.values())}",
         f"- relationships: {sum(relations.values())}",
         f"- quantities: {len(by_type.get('quantity', []))}",
+        f"- figure conflicts (`cg:FigureConflict`): {len(find_conflicts(stated_figures(graph)))}",
         f"- RDF triples: {quad_count} in {graph_count} named graphs",
         f"- ontology: <{ONTOLOGY_IRI}> version {ontology_version()} "
         "(imported with `owl:imports`, not copied)",
@@ -135,7 +137,8 @@ def render_datacard(graph: nx.MultiDiGraph, quad_count: int, graph_count: int) -
         "",
         "## Named graphs",
         "",
-        f"- `<{ACTORS_GRAPH}>`: actors, relationship triples and their statements",
+        f"- `<{ACTORS_GRAPH}>`: actors, relationship triples and their statements, "
+        "figure conflicts",
         "- one graph per source, named by the source IRI: the source, its claims, their "
         "selectors and quantities; reader comments are a source of their own with "
         "`cg:trust cg:ReaderComments`",

@@ -1,4 +1,4 @@
-"""Stable, readable identifiers for sources, actors, claims and quantities.
+"""Stable, readable identifiers for sources, actors, claims, quantities and conflicts.
 
 Identifiers are derived from content, never from counters, so rebuilding the same
 corpus gives the same ids and adding a document does not renumber the rest. They
@@ -76,3 +76,13 @@ def quantity_id(source: str, unit: str, value: object, low: object, high: object
 def relation_id(subject: str, predicate: str, obj: str) -> str:
     """Return the id of the statement node describing one relationship."""
     return "relation/" + digest(subject, predicate, obj)
+
+
+def conflict_id(kind: str, *key: object) -> str:
+    """Return the id of the figure conflict of ``kind`` over the group ``key``.
+
+    The group key says what the figures disagree about (one quantity; a unit and a
+    counted thing; an actor and a unit), so the id stays put however many figures
+    or claims the group gains.
+    """
+    return "conflict/" + digest(kind, *key)

@@ -12,8 +12,10 @@ pass over the nodes and edges and placed in named graphs:
 ``id:graph/actors`` (:data:`ACTORS_GRAPH`)
     Actors, the direct relationship triples ``?a cg:<relation> ?b``, their
     statement nodes (a relationship may be backed by claims of several sources, so
-    its statement is shared; ``dcterms:source`` on it names every source), and the
-    description of the dataset itself (:data:`DATASET`).
+    its statement is shared; ``dcterms:source`` on it names every source), the
+    figure conflicts of :mod:`graph.conflicts` (``cg:FigureConflict``: figures that
+    disagree, found once here so that queries need not compare every figure) and
+    the description of the dataset itself (:data:`DATASET`).
 
 The ontology is *referenced*, not copied: ``id:dataset a owl:Ontology ; owl:imports
 <https://w3id.org/claimgraph/ontology>``. Its text lives in ``data/ontology.ttl``.
@@ -22,8 +24,8 @@ No blank nodes are made: auxiliary nodes are fragments of their claim's IRI.
 
 Examples
 --------
->>> decimal_text(1300000.0), decimal_text(0.8), decimal_text(1e-07)
-('1300000.0', '0.8', '0.0000001')
+>>> decimal_text(1300000.0), decimal_text(0.8), decimal_text(1e-07), decimal_text(Decimal("5"))
+('1300000.0', '0.8', '0.0000001', '5.0')
 >>> video_link("https://www.youtube.com/watch?v=abc", 106)
 'https://www.youtube.com/watch?v=abc&t=106s'
 >>> video_link("https://example.org/talk.mp4", 106)
@@ -45,6 +47,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from graph.conflicts import FigureConflict, find_conflicts, stated_figures
 from graph.data import DATA
 from graph.errors import ExportError
 from graph.ids import relation_id
@@ -118,14 +121,15 @@ def url_iri(url: str | None) -> URIRef | None:
     return URIRef(quote(url.strip(), safe=_IRI_SAFE))
 
 
-def decimal_text(value: float | int) -> str:
+def decimal_text(value: float | int | Decimal) -> str:
     """Return ``value`` as the text of an exact ``xsd:decimal``, never in E notation.
 
     Integral values keep a ``.0`` so that Turtle writes them as bare decimals.
     """
     if isinstance(value, bool) or not math.isfinite(float(value)):
         raise ExportError(f"{value!r} is not a finite number")
-    text = format(Decimal(repr(value)), "f")
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    text = format(exact, "f")
     if "." not in text:
         text += ".0"
     return text
@@ -179,7 +183,7 @@ _OX_DECIMAL = ox.NamedNode(str(XSD.decimal))
 _OX_INTEGER = ox.NamedNode(str(XSD.integer))
 
 
-def _decimal(value: float | int) -> ox.Literal:
+def _decimal(value: float | int | Decimal) -> ox.Literal:
     return ox.Literal(decimal_text(value), datatype=_OX_DECIMAL)
 
 
@@ -198,13 +202,17 @@ _OX_KINDS = {k.value: _ox(CG[k.value]) for k in ActorKind}
 _OX_MODALITY = {k: _ox(v) for k, v in MODALITY_CLASS_TERMS.items()}
 _OX_TRUST = {k: _ox(v) for k, v in TRUST_TERMS.items()}
 _CG_Actor = _ox(CG.Actor)
+_CG_FigureConflict = _ox(CG.FigureConflict)
 _CG_Relationship = _ox(CG.Relationship)
 _CG_Source = _ox(CG.Source)
 _CG_about = _ox(CG.about)
 _CG_affiliatedWith = _ox(CG.affiliatedWith)
 _CG_claimCount = _ox(CG.claimCount)
+_CG_concerns = _ox(CG.concerns)
+_CG_conflictKind = _ox(CG.conflictKind)
 _CG_confidence = _ox(CG.confidence)
 _CG_endOffset = _ox(CG.endOffset)
+_CG_figures = _ox(CG.figures)
 _CG_heading = _ox(CG.heading)
 _CG_isoCode = _ox(CG.isoCode)
 _CG_mentions = _ox(CG.mentions)
@@ -398,6 +406,28 @@ def _relation_quads(s_id: str, o_id: str, key: str, data: dict) -> Iterator[ox.Q
         yield _Quad(r, _CG_confidence, _decimal(data["confidence"]), g)
 
 
+def _conflict_quads(conflict: FigureConflict) -> Iterator[ox.Quad]:
+    g = _OX_ACTORS_GRAPH
+    c = _node(conflict.id)
+    yield _Quad(c, _RDF_type, _CG_FigureConflict, g)
+    yield _Quad(c, _CG_conflictKind, _Lit(conflict.kind), g)
+    yield _Quad(c, _SCHEMA_unitText, _Lit(conflict.unit), g)
+    if conflict.about:
+        yield _Quad(c, _CG_about, _Lit(conflict.about), g)
+    if conflict.actor:
+        yield _Quad(c, _CG_concerns, _node(conflict.actor), g)
+    yield _Quad(c, _SCHEMA_minValue, _decimal(conflict.lowest), g)
+    yield _Quad(c, _SCHEMA_maxValue, _decimal(conflict.highest), g)
+    yield _Quad(c, _CG_figures, _Lit(conflict.figures), g)
+    for claim in conflict.claims:
+        yield _Quad(c, _PROV_wasDerivedFrom, _node(claim), g)
+    for source in conflict.sources:
+        yield _Quad(c, _DCTERMS_source, _node(source), g)
+    # Counted here, like a relationship statement's; data/shapes.ttl checks both.
+    yield _Quad(c, _CG_claimCount, _integer(conflict.claim_count), g)
+    yield _Quad(c, _CG_sourceCount, _integer(conflict.source_count), g)
+
+
 def quads(graph: nx.MultiDiGraph) -> list[Quad]:
     """Return every RDF statement for ``graph`` as sorted quads.
 
@@ -485,7 +515,7 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]
     Only one named graph's quads exist at a time, so the exports can be written
     graph by graph in memory that does not grow with the corpus (a source's graph
     holds its claims, their selectors and quantities; :data:`ACTORS_GRAPH` the
-    actors, relationships and the dataset description).
+    actors, relationships, figure conflicts and the dataset description).
 
     Raises
     ------
@@ -522,6 +552,8 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]
                 if (graph.nodes[s_id].get("type") == "actor"
                         and graph.nodes[o_id].get("type") == "actor"):
                     out.extend(_relation_quads(s_id, o_id, rel, data))
+            for conflict in find_conflicts(stated_figures(graph)):
+                out.extend(_conflict_quads(conflict))
         # Sorted by N-Quads text: one C call per quad, and a canonical order.
         unique = {str(item): item for item in out}
         yield names[key], [unique[k] for k in sorted(unique)]

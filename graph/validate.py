@@ -384,11 +384,12 @@ class ChunkValidator:
     verdict from :meth:`finish`.
 
     The shapes fall in two parts: those that target something in the actors graph
-    (actors, relationship statements, relationship triples) and the rest (sources,
-    claims, selectors, quantities). Source graphs are checked with the second part
-    in batches of about ``batch_quads`` statements, each batch carrying the
-    ``rdf:type`` statements of the actors graph; the actors graph is checked last
-    with the first part, carrying the types of the claims and sources it cites.
+    (actors, relationship statements, figure conflicts, relationship triples) and the
+    rest (sources, claims, selectors, quantities). Source graphs are checked with the
+    second part in batches of about ``batch_quads`` statements, each batch carrying
+    the ``rdf:type`` statements of the actors graph; the actors graph is checked last
+    with the first part, carrying the types of the claims and sources it cites (the
+    ``prov:wasDerivedFrom`` and ``dcterms:source`` of statements and conflicts).
     Batches are checked on a background thread (pyshacl-turbo lets go of the GIL)
     and at most two wait, so memory stays at a few batches whatever the corpus.
 

@@ -15,6 +15,13 @@ How the graph maps to RDF (instance IRIs are ``ids.BASE`` + the node id)::
                   prov:wasDerivedFrom claim/<h> ; dcterms:source source/… ;
                   cg:claimCount 1 ; cg:sourceCount 1 ;        # distinct claims, sources
                   cg:rule "…" ; cg:confidence 0.8 .
+    conflict/<h>  a cg:FigureConflict ;                          # see graph/conflicts.py
+                  cg:conflictKind "same actor, different sources" ;
+                  schema:unitText "people" ; cg:about "men | people who left" ;
+                  cg:concerns actor/russia ;                  # that kind only
+                  schema:minValue 300000.0 ; schema:maxValue 1300000.0 ;
+                  cg:figures "300000 | 1300000" ; prov:wasDerivedFrom claim/<h> ;
+                  dcterms:source source/… ; cg:claimCount 2 ; cg:sourceCount 2 .
     claim/<h>     a schema:Claim ; schema:text "…" ; prov:wasDerivedFrom source/… ;
                   cg:mentions actor/… ; prov:wasAttributedTo actor/… ;
                   cg:modality cg:Hedged ; cg:section "body" ; cg:heading "…" ;

@@ -151,7 +151,8 @@ def test_datacard_queries_return_rows_on_written_turtle(written, title):
 
 def test_datacard_states_counts_sources_and_queries(written):
     card = written["README.md"].read_text(encoding="utf-8")
-    assert "- claims: 7" in card
+    assert "- claims: 8" in card
+    assert "- figure conflicts (`cg:FigureConflict`): 3" in card
     assert "| Country | 5 |" in card
     assert "| suppliesTo | 1 |" in card  # the reader comment asserts no relationship
     assert "https://www.youtube.com/watch?v=abc123" in card

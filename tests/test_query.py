@@ -3,7 +3,8 @@
 ``fixtures/sparql/mini.ttl`` follows graph/vocab.py's mapping: nine claims from a
 video (with a speaker and timestamps), an article and its reader comments; six
 relationships, two backed by two sources; four quantities in "people" about
-Russia, one of them the 300,000 to 800,000 range.
+Russia, one of them the 300,000 to 800,000 range, and the two figure conflicts
+(``cg:FigureConflict``) the build would find among them.
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def test_run_query_reports_line_and_column_of_a_syntax_error(store):
 def test_run_query_refuses_updates_load_and_service(store, text):
     with pytest.raises(QueryRefusedError):
         run_query(store, text)
-    assert len(store) == 350
+    assert len(store) == 376
 
 
 def test_run_query_allows_update_words_inside_names_and_strings(store):

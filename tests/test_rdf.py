@@ -47,6 +47,7 @@ ARTICLE_TEXT = (
 NOTES_TEXT = (
     "[00:01:46] Iran sells Shahed drones to Russia.\n"
     "[00:03:20] Russia is at war with Ukraine.\n"
+    "[00:04:10] About 500,000 people left Russia for Kazakhstan.\n"
 )
 SHOIGU = actor_id("Сергей Шойгу")
 CHINESE_ORG = actor_id("中国石油")
@@ -132,6 +133,13 @@ def sample_extractions() -> list[Extraction]:
                      timestamp=106)
     c_war = _claim(NOTES, "Russia is at war with Ukraine.", n, names=("Russia", "Ukraine"),
                    timestamp=200)
+    # The article counts 1.3 million people who left: figures in conflict (graph.conflicts).
+    left = "About 500,000 people left Russia for Kazakhstan."
+    left_at = n.index(left)
+    c_left = _claim(NOTES, left, n, names=("Russia", "Kazakhstan"), timestamp=250, quantities=(
+        Quantity("500,000 people", left_at + 6, left_at + 20, "people", value=500000.0,
+                 qualifier="about", subject="People who left"),
+    ))
     notes = Document(
         path="corpus/zeihan-notes.md", text=n, kind=DocumentKind.MARKDOWN, segments=(),
         sources=(Source(NOTES, "Zeihan: post-collapse Russia", DocumentKind.MARKDOWN,
@@ -140,8 +148,8 @@ def sample_extractions() -> list[Extraction]:
     )
     ex_notes = Extraction(
         notes,
-        actors=(ACTORS["Iran"], ACTORS["Russia"], ACTORS["Ukraine"]),
-        claims=(c_sells, c_war),
+        actors=(ACTORS["Iran"], ACTORS["Russia"], ACTORS["Ukraine"], ACTORS["Kazakhstan"]),
+        claims=(c_sells, c_war, c_left),
         relations=(
             Relation(ACTORS["Iran"].id, "suppliesTo", ACTORS["Russia"].id, c_sells.id,
                      "supply-verb", 0.9),

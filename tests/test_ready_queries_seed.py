@@ -103,6 +103,15 @@ def test_conflicting_figures_reports_the_losses_range(store):
     assert any(r["lowest"] == "300000" and r["highest"] == "800000" for r in found), found
 
 
+def test_conflicting_figures_gives_the_rows_the_analytic_query_gave(store):
+    """The ready query lists the cg:FigureConflict nodes of the build; the query that
+    found the conflicts itself (git 0509ff5) gives the same rows."""
+    from test_conflicts import assert_same_as_reference, expected_conflicts, written_conflicts
+
+    assert_same_as_reference(store)
+    assert written_conflicts(store) == expected_conflicts(store)
+
+
 def test_relationship_counts_are_the_distinct_claims_and_sources_of_each_statement(store):
     """cg:claimCount and cg:sourceCount, which the ready queries read instead of counting."""
     text = """

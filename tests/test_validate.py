@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 from test_rdf import COMMENTS, sample_graph
 
+from graph.conflicts import RANGE, SAME_ACTOR, SAME_THING
 from graph.errors import ClaimgraphError
 from graph.exports import rdf_bytes, to_oxigraph
 from graph.rdf import ACTORS_GRAPH, named_graphs, quads, to_dataset
@@ -75,6 +76,23 @@ def quantity_range(g):
 
 def source(g):
     return ID["source/caravanserai"]
+
+
+def conflict(kind):
+    """The sample's figure conflict of ``kind`` (it has one of each)."""
+    def find(g):
+        return next(c for c in sorted(g.subjects(RDF.type, CG.FigureConflict))
+                    if str(g.value(c, CG.conflictKind)) == kind)
+    return find
+
+
+range_conflict, thing_conflict, actor_conflict = (conflict(k)
+                                                  for k in (RANGE, SAME_THING, SAME_ACTOR))
+
+
+def _no_spread(g):
+    node = thing_conflict(g)
+    g.set((node, SCHEMA.minValue, g.value(node, SCHEMA.maxValue)))
 
 
 def drop(node, p):
@@ -167,6 +185,23 @@ BROKEN = {
     "Quantity-range": put(quantity_range, SCHEMA.minValue, Literal("99.0", datatype=D)),
     "Quantity-unit": add(quantity, SCHEMA.unitText, Literal("persons")),
     "Quantity-statedBy": _unstate,
+    "FigureConflict-kind": put(range_conflict, CG.conflictKind, Literal("ranges")),
+    "FigureConflict-unit": drop(range_conflict, SCHEMA.unitText),
+    "FigureConflict-about": add(thing_conflict, CG.about, Literal("something else")),
+    "FigureConflict-concerns": put(actor_conflict, CG.concerns, ID["source/caravanserai"]),
+    "FigureConflict-min": put(thing_conflict, SCHEMA.minValue, Literal("500000")),
+    "FigureConflict-max": drop(thing_conflict, SCHEMA.maxValue),
+    "FigureConflict-order": put(range_conflict, SCHEMA.minValue, Literal("99.0", datatype=D)),
+    "FigureConflict-figures": put(range_conflict, CG.figures, Literal("")),
+    "FigureConflict-derivedFrom": add(actor_conflict, PROV.wasDerivedFrom, ID["actor/iran"]),
+    "FigureConflict-source": add(thing_conflict, DCTERMS.source, ID["actor/iran"]),
+    "FigureConflict-claimCount": put(thing_conflict, CG.claimCount, Literal("2")),
+    "FigureConflict-sourceCount": drop(actor_conflict, CG.sourceCount),
+    "FigureConflict-claimsCounted": put(thing_conflict, CG.claimCount, Literal(7, datatype=I)),
+    "FigureConflict-sourcesCounted": put(actor_conflict, CG.sourceCount,
+                                         Literal(7, datatype=I)),
+    "FigureConflict-spread": _no_spread,
+    "FigureConflict-actor": drop(actor_conflict, CG.concerns),
     "Source": lambda g: g.remove((source(g), RDF.type, PROV.Entity)),
     "Source-title": drop(source, DCTERMS.title),
     "Source-url": put(source, DCTERMS.source, Literal("https://example.org")),
