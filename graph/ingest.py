@@ -28,7 +28,6 @@ import codecs
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -317,6 +316,11 @@ def _check_segment_lengths(document: Document) -> None:
             )
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0d-\x1f\x7f-\x9f]")
+"""Control characters (Unicode category Cc) other than newline, tab, form feed and
+vertical tab."""
+
+
 def decode_text(data: bytes, name: str) -> str:
     """Decode file bytes to text with ``\\n`` line ends and no byte order mark.
 
@@ -341,9 +345,7 @@ def decode_text(data: bytes, name: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         raise ReadError(name, "not a text file (contains NUL bytes)")
-    controls = sum(
-        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\t\f\v"
-    )
+    controls = len(_CONTROLS.findall(text))
     if controls > max(2, len(text) // 100):
         raise ReadError(name, "not a text file (binary content)")
     return text

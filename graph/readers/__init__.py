@@ -36,6 +36,10 @@ from graph.model import Document, OffsetMap, SectionKind, Segment, Source, Trust
 _SPACE = re.compile(r"\s")
 
 
+_RUNS = re.compile(r"(?P<space>\s+)|(?P<text>\S+)")
+r"""Whitespace and non-whitespace runs (``\s`` matches what ``str.isspace`` does)."""
+
+
 class CleanText:
     """Clean text being built from pieces of one source text, with exact offsets.
 
@@ -58,14 +62,16 @@ class CleanText:
 
     def copy(self, start: int, end: int) -> None:
         """Append ``source[start:end]`` to the clean text, collapsing whitespace."""
-        for offset in range(start, end):
-            char = self.source[offset]
-            if char.isspace():
-                if self._chars and self._chars[-1] == " ":
-                    continue
-                char = " "
-            self._chars.append(char)
-            self._offsets.append(offset)
+        chars, offsets = self._chars, self._offsets
+        # Run by run rather than character by character (``\s`` is str.isspace()).
+        for run in _RUNS.finditer(self.source, start, end):
+            if run.lastgroup == "space":
+                if not chars or chars[-1] != " ":
+                    chars.append(" ")
+                    offsets.append(run.start())
+            else:
+                chars.extend(run.group())
+                offsets.extend(range(run.start(), run.end()))
 
     def space(self, offset: int) -> None:
         """Append a word break standing for source position ``offset`` (if none yet).
