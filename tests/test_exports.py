@@ -88,7 +88,7 @@ def test_write_exports_sorts_ntriples_and_nquads_lines_within_each_named_graph(w
     assert next(iter(graphs)) == f"<{ACTORS_GRAPH}>"
     triples = written["graph.nt"].read_text(encoding="utf-8").splitlines()
     assert len(triples) == len(set(triples)) == len(quads)
-    assert sorted(triples) == sorted(line.rsplit(" ", 2)[0] + " ." for line in quads)
+    assert triples == [line.rsplit(" ", 2)[0] + " ." for line in quads]
 
 
 def test_write_exports_writes_no_blank_nodes(written):
