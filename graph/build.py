@@ -13,9 +13,9 @@ and whose files are still as written skips assembly, validation and export: it
 only reads the documents to compute the key.
 
 Validation uses the fastest SHACL engine installed (:func:`graph.validate.fast_engine`).
-After extraction the build runs on both cores where it can: another process
-writes and validates the RDF, one named graph at a time, while this one writes
-the graph-only exports (see :func:`export_graph`).
+After extraction the build runs on both cores where it can: the RDF is written
+one named graph at a time while a thread checks it against the shapes, and the
+checks go on while the graph-only exports are written (see :func:`export_graph`).
 """
 
 from __future__ import annotations
