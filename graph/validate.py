@@ -371,6 +371,12 @@ def _shape_targets(path: Path = SHAPES_PATH) -> dict[URIRef, tuple[set, set]]:
     return found
 
 
+@functools.cache
+def _checked_classes(path: Path = SHAPES_PATH) -> frozenset[str]:
+    """Every class a shape asks a value node to be an instance of (``sh:class``)."""
+    return frozenset(str(cls) for cls in load_shapes(path).objects(None, SH["class"]))
+
+
 _RDF_TYPE = str(RDF.type)
 
 
@@ -387,7 +393,8 @@ class ChunkValidator:
     (actors, relationship statements, figure conflicts, relationship triples) and the
     rest (sources, claims, selectors, quantities). Source graphs are checked with the
     second part in batches of about ``batch_quads`` statements, each batch carrying
-    the ``rdf:type`` statements of the actors graph; the actors graph is checked last
+    the ``rdf:type`` statements of the actors graph that name a class some shape
+    asks for with ``sh:class`` (an actor's ``cg:Actor``); the actors graph is checked last
     with the first part, carrying the types of the claims and sources it cites (the
     ``prov:wasDerivedFrom`` and ``dcterms:source`` of statements and conflicts).
     Batches are checked on a background thread (pyshacl-turbo lets go of the GIL)
@@ -483,7 +490,11 @@ class ChunkValidator:
             (self._actor_shapes if targeted else self._source_shapes).append(shape)
         self._actor_predicates = {p for shape in self._actor_shapes
                                   for p in self._targets[shape][1]}
-        self._actor_types = [f"{q} .\n".encode() for q in types]
+        # Source batches need an actors-graph node's type only where a shape asks
+        # for it with sh:class (relationship statements' and conflicts' types would
+        # only make every batch larger).
+        classes = _checked_classes()
+        self._actor_types = [f"{q} .\n".encode() for q in types if q.object.value in classes]
         self._wanted = {q.object.value: [] for q in items
                         if type(q.object) is ox.NamedNode and q.object.value not in subjects}
 
