@@ -326,9 +326,12 @@ def generate(path_nq: Path, path_nt: Path, claims: int, seed: int = 7) -> int:
         add(f, _iri(SCHEMA + "maxValue"), _lit(decimal_text(conflict.highest), XSD + "decimal"),
             actors_graph)
         add(f, _iri(CG + "figures"), _lit(conflict.figures), actors_graph)
-        for claim in conflict.claims:
+        # Only the claims at the extremes are cited, as graph/rdf.py cites them.
+        add(f, _iri(CG + "lowestClaim"), _iri(BASE + conflict.lowest_claim), actors_graph)
+        add(f, _iri(CG + "highestClaim"), _iri(BASE + conflict.highest_claim), actors_graph)
+        for claim in conflict.cited_claims:
             add(f, _iri(PROV + "wasDerivedFrom"), _iri(BASE + claim), actors_graph)
-        for source in conflict.sources:
+        for source in conflict.cited_sources:
             add(f, _iri(DCT + "source"), _iri(BASE + source), actors_graph)
         add(f, _iri(CG + "claimCount"), _lit(conflict.claim_count, XSD + "integer"),
             actors_graph)
