@@ -23,6 +23,12 @@ with a unit take part:
 
 A conflict counts the distinct claims and sources behind its figures, and lists
 the distinct figures as text, lowest first, as Oxigraph writes an ``xsd:decimal``.
+It names only the claims at its two extremes (:attr:`FigureConflict.lowest_claim`,
+:attr:`FigureConflict.highest_claim`): the RDF export cites those, not every claim,
+because a much-cited actor's conflict gathers thousands of claims and a SHACL engine
+checks a node's values along one path in time quadratic in their number (pyshacl-turbo
+0.6.5 took 55 s for the conflicts of 10,000 documents). The counts stay the totals of
+the whole group.
 
 Examples
 --------
@@ -34,6 +40,8 @@ Examples
 ...     print(f"{c.kind}: {c.figures} ({c.claim_count} claims, {c.source_count} sources)")
 same actor, different sources: 500000 | 1300000 (2 claims, 2 sources)
 same thing, different figures: 500000 | 1300000 (2 claims, 2 sources)
+>>> c.lowest_claim, c.highest_claim
+('claim/b', 'claim/a')
 """
 
 from __future__ import annotations
@@ -106,7 +114,13 @@ class FigureConflict:
         For a range ``"<lowest> to <highest>"``; otherwise every distinct figure,
         lowest first, joined by :data:`SEPARATOR`.
     claims, sources : tuple of str
-        Ids of the distinct claims stating the figures and of their sources, sorted.
+        Ids of the distinct claims stating the figures and of their sources, sorted
+        (the group's totals: what :attr:`claim_count` and :attr:`source_count` count).
+    lowest_claim, highest_claim : str
+        Id of the claim stating the lowest (highest) figure; of several, the first by
+        id. The same claim for a range that one claim states.
+    cited_sources : tuple of str
+        Ids of the sources of those one or two claims, sorted.
     about : str | None
         What the figures count: the quantity's for a range, one of the group's
         spellings for the same thing, every distinct one joined by
@@ -123,18 +137,26 @@ class FigureConflict:
     figures: str
     claims: tuple[str, ...]
     sources: tuple[str, ...]
+    lowest_claim: str
+    highest_claim: str
+    cited_sources: tuple[str, ...]
     about: str | None = None
     actor: str | None = None
 
     @property
     def claim_count(self) -> int:
-        """How many distinct claims state the figures."""
+        """How many distinct claims state the figures (all of them, not only the cited)."""
         return len(self.claims)
 
     @property
     def source_count(self) -> int:
-        """How many distinct sources the claims come from."""
+        """How many distinct sources the claims come from (all of them)."""
         return len(self.sources)
+
+    @property
+    def cited_claims(self) -> tuple[str, ...]:
+        """The claims at the extremes, sorted and distinct: one or two."""
+        return tuple(sorted({self.lowest_claim, self.highest_claim}))
 
 
 def figure_text(value: Decimal) -> str:
@@ -156,54 +178,72 @@ def _joined(values: Iterable[Decimal]) -> str:
 
 
 class _Group:
-    """The figures, claims, sources and counted things of one group."""
+    """The figures, claims, sources and counted things of one group, and its extremes."""
 
-    __slots__ = ("abouts", "claims", "sources", "values")
+    __slots__ = ("abouts", "claims", "high", "low", "sources", "values")
 
     def __init__(self) -> None:
         self.values: list[Decimal] = []
-        self.claims: set[str] = set()
+        self.claims: dict[str, str] = {}
         self.sources: set[str] = set()
         self.abouts: set[str] = set()
+        # (figure, claim, source) at each extreme; of equal figures the first claim by id.
+        self.low: tuple[Decimal, str, str] | None = None
+        self.high: tuple[Decimal, str, str] | None = None
 
     def add(self, figure: StatedFigure, values: Iterable[Decimal]) -> None:
+        """Take a record and the figures of it that take part."""
         self.values.extend(values)
-        self.claims.add(figure.claim)
+        self.claims[figure.claim] = figure.source
         self.sources.add(figure.source)
         if figure.about:
             self.abouts.add(figure.about)
 
+    def bound(self, low: Decimal, high: Decimal, figure: StatedFigure) -> None:
+        """Let ``figure``'s claim state ``low`` and ``high`` for the extremes."""
+        claim, source = figure.claim, figure.source
+        if self.low is None or (low, claim) < self.low[:2]:
+            self.low = (low, claim, source)
+        if self.high is None or (-high, claim) < (-self.high[0], self.high[1]):
+            self.high = (high, claim, source)
+
+    def conflict(self, cid: str, kind: str, unit: str, figures: str, about: str | None,
+                 actor: str | None = None) -> FigureConflict:
+        """The group as a conflict (every group has had :meth:`bound` called)."""
+        return FigureConflict(
+            cid, kind, unit, self.low[0], self.high[0], figures,
+            claims=tuple(sorted(self.claims)), sources=tuple(sorted(self.sources)),
+            lowest_claim=self.low[1], highest_claim=self.high[1],
+            cited_sources=tuple(sorted({self.low[2], self.high[2]})), about=about,
+            actor=actor)
+
 
 def _ranges(figures: list[StatedFigure]) -> Iterator[FigureConflict]:
     groups: dict[tuple[str, str], _Group] = defaultdict(_Group)
-    bounds: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
     for f in figures:
         if f.low is not None and f.high is not None:
-            key = (f.quantity, f.unit)
-            groups[key].add(f, ())
-            low, high = bounds.get(key, (f.low, f.high))
-            bounds[key] = (min(low, f.low), max(high, f.high))
+            group = groups[(f.quantity, f.unit)]
+            group.add(f, ())
+            group.bound(f.low, f.high, f)
     for (quantity, unit), group in groups.items():
-        low, high = bounds[(quantity, unit)]
-        yield FigureConflict(
-            conflict_id(RANGE, quantity, unit), RANGE, unit, low, high,
-            f"{figure_text(low)} to {figure_text(high)}", tuple(sorted(group.claims)),
-            tuple(sorted(group.sources)), min(group.abouts, default=None))
+        low, high = group.low[0], group.high[0]
+        yield group.conflict(conflict_id(RANGE, quantity, unit), RANGE, unit,
+                             f"{figure_text(low)} to {figure_text(high)}",
+                             min(group.abouts, default=None))
 
 
 def _same_things(figures: list[StatedFigure]) -> Iterator[FigureConflict]:
     groups: dict[tuple[str, str], _Group] = defaultdict(_Group)
     for f in figures:
         if f.value is not None and f.about:
-            groups[(f.unit, f.about.lower())].add(f, (f.value,))
+            group = groups[(f.unit, f.about.lower())]
+            group.add(f, (f.value,))
+            group.bound(f.value, f.value, f)
     for (unit, thing), group in groups.items():
-        low, high = min(group.values), max(group.values)
-        if low < high:
+        if group.low[0] < group.high[0]:
             # Spellings of the thing differ only in case; any one names it.
-            yield FigureConflict(
-                conflict_id(SAME_THING, unit, thing), SAME_THING, unit, low, high,
-                _joined(group.values), tuple(sorted(group.claims)),
-                tuple(sorted(group.sources)), min(group.abouts))
+            yield group.conflict(conflict_id(SAME_THING, unit, thing), SAME_THING, unit,
+                                 _joined(group.values), min(group.abouts))
 
 
 def _same_actors(figures: list[StatedFigure]) -> Iterator[FigureConflict]:
@@ -212,15 +252,14 @@ def _same_actors(figures: list[StatedFigure]) -> Iterator[FigureConflict]:
         values = [v for v in (f.value, f.low, f.high) if v is not None]
         if values:
             for actor in set(f.actors):
-                groups[(actor, f.unit)].add(f, values)
+                group = groups[(actor, f.unit)]
+                group.add(f, values)
+                group.bound(min(values), max(values), f)
     for (actor, unit), group in groups.items():
-        low, high = min(group.values), max(group.values)
-        if len(group.sources) > 1 and low < high:
-            yield FigureConflict(
-                conflict_id(SAME_ACTOR, actor, unit), SAME_ACTOR, unit, low, high,
-                _joined(group.values), tuple(sorted(group.claims)),
-                tuple(sorted(group.sources)), SEPARATOR.join(sorted(group.abouts)) or None,
-                actor)
+        if len(group.sources) > 1 and group.low[0] < group.high[0]:
+            yield group.conflict(conflict_id(SAME_ACTOR, actor, unit), SAME_ACTOR, unit,
+                                 _joined(group.values),
+                                 SEPARATOR.join(sorted(group.abouts)) or None, actor)
 
 
 def find_conflicts(figures: Iterable[StatedFigure]) -> list[FigureConflict]:

@@ -214,7 +214,9 @@ _CG_confidence = _ox(CG.confidence)
 _CG_endOffset = _ox(CG.endOffset)
 _CG_figures = _ox(CG.figures)
 _CG_heading = _ox(CG.heading)
+_CG_highestClaim = _ox(CG.highestClaim)
 _CG_isoCode = _ox(CG.isoCode)
+_CG_lowestClaim = _ox(CG.lowestClaim)
 _CG_mentions = _ox(CG.mentions)
 _CG_modality = _ox(CG.modality)
 _CG_qualifier = _ox(CG.qualifier)
@@ -419,11 +421,16 @@ def _conflict_quads(conflict: FigureConflict) -> Iterator[ox.Quad]:
     yield _Quad(c, _SCHEMA_minValue, _decimal(conflict.lowest), g)
     yield _Quad(c, _SCHEMA_maxValue, _decimal(conflict.highest), g)
     yield _Quad(c, _CG_figures, _Lit(conflict.figures), g)
-    for claim in conflict.claims:
+    # Only the claims at the extremes are cited (and their sources): a conflict of a
+    # much-cited actor gathers thousands of claims, and checking that many values of
+    # one node costs a SHACL engine time quadratic in their number (graph/conflicts.py).
+    yield _Quad(c, _CG_lowestClaim, _node(conflict.lowest_claim), g)
+    yield _Quad(c, _CG_highestClaim, _node(conflict.highest_claim), g)
+    for claim in conflict.cited_claims:
         yield _Quad(c, _PROV_wasDerivedFrom, _node(claim), g)
-    for source in conflict.sources:
+    for source in conflict.cited_sources:
         yield _Quad(c, _DCTERMS_source, _node(source), g)
-    # Counted here, like a relationship statement's; data/shapes.ttl checks both.
+    # The counts are of every claim and source of the group, not only the cited.
     yield _Quad(c, _CG_claimCount, _integer(conflict.claim_count), g)
     yield _Quad(c, _CG_sourceCount, _integer(conflict.source_count), g)
 

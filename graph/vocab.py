@@ -20,8 +20,11 @@ How the graph maps to RDF (instance IRIs are ``ids.BASE`` + the node id)::
                   schema:unitText "people" ; cg:about "men | people who left" ;
                   cg:concerns actor/russia ;                  # that kind only
                   schema:minValue 300000.0 ; schema:maxValue 1300000.0 ;
-                  cg:figures "300000 | 1300000" ; prov:wasDerivedFrom claim/<h> ;
-                  dcterms:source source/… ; cg:claimCount 2 ; cg:sourceCount 2 .
+                  cg:figures "300000 | 1300000" ;
+                  cg:lowestClaim claim/<h> ; cg:highestClaim claim/<h> ;  # at the extremes
+                  prov:wasDerivedFrom claim/<h> ;            # the same one or two claims
+                  dcterms:source source/… ;                  # and their sources
+                  cg:claimCount 2 ; cg:sourceCount 2 .       # every claim and source
     claim/<h>     a schema:Claim ; schema:text "…" ; prov:wasDerivedFrom source/… ;
                   cg:mentions actor/… ; prov:wasAttributedTo actor/… ;
                   cg:modality cg:Hedged ; cg:section "body" ; cg:heading "…" ;

@@ -99,31 +99,44 @@ def figures_in(store: pyoxigraph.Store) -> list[StatedFigure]:
 
 
 def written_conflicts(store: pyoxigraph.Store) -> set[tuple]:
-    """Every figure conflict node of the store, as a comparable tuple."""
+    """Every figure conflict node of the store, as a comparable tuple.
+
+    The claims and sources are those cited (the claims at the extremes and their
+    sources); the counts, of every claim and source behind the figures.
+    """
     text = """SELECT ?c ?kind ?unit ?about ?actor ?lo ?hi ?figures ?claims ?sources
+        ?lowestClaim ?highestClaim
         (GROUP_CONCAT(DISTINCT STR(?claim); separator=" ") AS ?claimList)
         (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sourceList) {
         ?c a cg:FigureConflict ; cg:conflictKind ?kind ; schema:unitText ?unit ;
            schema:minValue ?lo ; schema:maxValue ?hi ; cg:figures ?figures ;
            cg:claimCount ?claims ; cg:sourceCount ?sources ;
+           cg:lowestClaim ?lowestClaim ; cg:highestClaim ?highestClaim ;
            prov:wasDerivedFrom ?claim ; dcterms:source ?source .
         OPTIONAL { ?c cg:about ?about } OPTIONAL { ?c cg:concerns ?actor } }
-        GROUP BY ?c ?kind ?unit ?about ?actor ?lo ?hi ?figures ?claims ?sources"""
+        GROUP BY ?c ?kind ?unit ?about ?actor ?lo ?hi ?figures ?claims ?sources
+                 ?lowestClaim ?highestClaim"""
+
+    def short(text: str) -> str:
+        return text.removeprefix(BASE)
+
     found = set()
     for row in run_query(store, text).rows:
-        c, kind, unit, about, actor, lo, hi, figures, claims, sources, claim_list, sources_list = (
-            None if t is None else t.value for t in row)
-        found.add((c.removeprefix(BASE), kind, unit, about, actor and actor.removeprefix(BASE),
-                   Decimal(lo), Decimal(hi), figures, int(claims), int(sources),
-                   tuple(sorted(x.removeprefix(BASE) for x in claim_list.split())),
-                   tuple(sorted(x.removeprefix(BASE) for x in sources_list.split()))))
+        (c, kind, unit, about, actor, lo, hi, figures, claims, sources, lowest_claim,
+         highest_claim, claim_list, sources_list) = (None if t is None else t.value
+                                                     for t in row)
+        found.add((short(c), kind, unit, about, actor and short(actor), Decimal(lo),
+                   Decimal(hi), figures, int(claims), int(sources), short(lowest_claim),
+                   short(highest_claim), tuple(sorted(map(short, claim_list.split()))),
+                   tuple(sorted(map(short, sources_list.split())))))
     return found
 
 
 def expected_conflicts(store: pyoxigraph.Store) -> set[tuple]:
     """What :func:`find_conflicts` finds in the figures of the store, as written_conflicts."""
     return {(c.id, c.kind, c.unit, c.about, c.actor, c.lowest, c.highest, c.figures,
-             c.claim_count, c.source_count, c.claims, c.sources)
+             c.claim_count, c.source_count, c.lowest_claim, c.highest_claim,
+             c.cited_claims, c.cited_sources)
             for c in find_conflicts(figures_in(store))}
 
 
@@ -145,6 +158,10 @@ def test_a_range_is_a_conflict_even_with_equal_bounds():
         (RANGE, "10 to 20", "men", ("c/a", "c/b"), ("s/a",)),
     ]
     assert found[1].id == conflict_id(RANGE, "q/a", "people")
+    # Two claims state the same range: the first by id stands for both extremes.
+    assert [(c.lowest_claim, c.highest_claim, c.cited_claims, c.cited_sources)
+            for c in found] == [("c/c", "c/c", ("c/c",), ("s/b",)),
+                                ("c/a", "c/a", ("c/a",), ("s/a",))]
 
 
 def test_the_same_thing_is_compared_in_lower_case_and_needs_different_figures():
@@ -158,6 +175,9 @@ def test_the_same_thing_is_compared_in_lower_case_and_needs_different_figures():
     assert [(c.kind, c.about, c.figures, c.claim_count, c.source_count) for c in found] == [
         (SAME_THING, "SHAHED drones", "36 | 1000", 3, 2)]
     assert found[0].id == conflict_id(SAME_THING, "drones", "shahed drones")
+    # c/a and c/c both state the highest figure (1000 and 1000.0): the first by id.
+    assert (found[0].lowest_claim, found[0].highest_claim) == ("c/b", "c/a")
+    assert (found[0].cited_claims, found[0].cited_sources) == (("c/a", "c/b"), ("s/a",))
 
 
 def test_the_same_actor_needs_two_sources_and_counts_every_bound():
@@ -174,6 +194,9 @@ def test_the_same_actor_needs_two_sources_and_counts_every_bound():
     actor = [c for c in found if c.kind == SAME_ACTOR]
     assert [(c.actor, c.figures, c.lowest, c.highest, c.claim_count, c.source_count)
             for c in actor] == [("actor/russia", "1 | 2 | 30", 1, 30, 3, 2)]
+    # The highest figure is a range's upper bound; c/b (2) is cited by no extreme.
+    assert [(c.lowest_claim, c.highest_claim, c.cited_claims, c.cited_sources)
+            for c in actor] == [("c/a", "c/c", ("c/a", "c/c"), ("s/a", "s/b"))]
 
 
 def test_the_same_actor_joins_the_counted_things_it_has():
@@ -258,6 +281,24 @@ def test_the_export_writes_each_conflict_as_find_conflicts_finds_it():
     typed = store.quads_for_pattern(None, None, pyoxigraph.NamedNode(
         "https://w3id.org/claimgraph/ontology#FigureConflict"), None)
     assert {q.graph_name for q in typed} == {actors_graph}
+
+
+def test_the_export_cites_only_the_claims_at_the_extremes():
+    """However many claims state a conflict's figures, it cites two, and counts all."""
+    from graph.rdf import _conflict_quads
+
+    figures = [_figure(f"q/{i:02}", f"claim/{i:02}", f"source/{i % 7}", about="men",
+                       value=100 + i % 50) for i in range(60)]
+    (conflict,) = find_conflicts(figures)
+    by_predicate: dict[str, list[str]] = {}
+    for q in _conflict_quads(conflict):
+        by_predicate.setdefault(q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+                                []).append(q.object.value)
+    assert by_predicate["lowestClaim"] == [BASE + "claim/00"]
+    assert by_predicate["highestClaim"] == [BASE + "claim/49"]
+    assert by_predicate["wasDerivedFrom"] == [BASE + "claim/00", BASE + "claim/49"]
+    assert by_predicate["source"] == [BASE + "source/0"]
+    assert (by_predicate["claimCount"], by_predicate["sourceCount"]) == (["60"], ["7"])
 
 
 def test_the_ready_query_gives_the_reference_rows_on_the_sample_graph():

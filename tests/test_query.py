@@ -207,7 +207,7 @@ def test_run_query_reports_line_and_column_of_a_syntax_error(store):
 def test_run_query_refuses_updates_load_and_service(store, text):
     with pytest.raises(QueryRefusedError):
         run_query(store, text)
-    assert len(store) == 376
+    assert len(store) == 379
 
 
 def test_run_query_allows_update_words_inside_names_and_strings(store):

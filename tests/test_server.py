@@ -72,7 +72,7 @@ def test_server_get_query_returns_sparql_results_json(client):
     response = client.get("/sparql", params={"query": COUNT})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/sparql-results+json")
-    assert response.json()["results"]["bindings"][0]["n"]["value"] == "376"
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "379"
 
 
 def test_server_post_sparql_query_body(client):
@@ -167,7 +167,7 @@ def test_server_refuses_updates_and_service_with_403(client, request_kwargs):
     assert response.status_code == 403
     assert response.json()["error"] == "refused"
     assert client.get("/sparql", params={"query": COUNT}).json()[
-        "results"]["bindings"][0]["n"]["value"] == "376"
+        "results"]["bindings"][0]["n"]["value"] == "379"
 
 
 def test_server_cuts_a_runaway_query_with_503_and_keeps_serving(client):
@@ -280,7 +280,7 @@ def test_server_error_bodies_are_json(client):
 def test_server_serves_from_an_on_disk_store(tmp_path):
     with start_server(MINI, store_dir=tmp_path / "db", workers=1) as running:
         response = httpx.get(running.url + "/sparql", params={"query": COUNT}, timeout=30)
-    assert response.json()["results"]["bindings"][0]["n"]["value"] == "376"
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "379"
     assert (tmp_path / "db" / "claimgraph-loaded.json").is_file()
 
 

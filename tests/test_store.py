@@ -23,7 +23,7 @@ def _count(store: pyoxigraph.Store) -> int:
 
 def test_open_store_reads_one_turtle_file():
     store = open_store(MINI)
-    assert len(store) == 376
+    assert len(store) == 379
 
 
 def test_data_file_prefers_nquads_in_an_exports_folder(tmp_path):
@@ -40,7 +40,7 @@ def test_open_store_queries_named_graphs_as_the_default_graph(tmp_path):
 
 def test_open_store_falls_back_to_turtle_in_a_folder(tmp_path):
     shutil.copy(MINI, tmp_path / "graph.ttl")
-    assert len(open_store(tmp_path)) == 376
+    assert len(open_store(tmp_path)) == 379
 
 
 def test_open_store_rejects_a_folder_without_exports(tmp_path):
@@ -64,7 +64,7 @@ def test_open_store_reports_a_parse_error_as_read_error(tmp_path):
 
 def test_load_store_returns_quad_count_and_writes_stamp(tmp_path):
     count = load_store(MINI, tmp_path / "db")
-    assert count == 376
+    assert count == 379
     assert (tmp_path / "db" / STAMP).is_file()
     assert store_holds(tmp_path / "db", MINI)
 
@@ -74,7 +74,7 @@ def test_open_store_reuses_an_on_disk_store_holding_the_data(tmp_path):
     marker = tmp_path / "db" / "marker"
     marker.write_text("kept")
     store = open_store(MINI, tmp_path / "db")
-    assert len(store) == 376
+    assert len(store) == 379
     assert marker.exists()
 
 

@@ -95,6 +95,14 @@ def _no_spread(g):
     g.set((node, SCHEMA.minValue, g.value(node, SCHEMA.maxValue)))
 
 
+def _cite_another_claim(g):
+    """The range's one claim is at both extremes; name another claim as its highest."""
+    node = range_conflict(g)
+    other = next(c for c in sorted(g.subjects(RDF.type, SCHEMA.Claim))
+                 if c != g.value(node, CG.highestClaim))
+    g.set((node, CG.highestClaim, other))
+
+
 def drop(node, p):
     def change(g):
         g.remove((node(g), p, None))
@@ -193,13 +201,16 @@ BROKEN = {
     "FigureConflict-max": drop(thing_conflict, SCHEMA.maxValue),
     "FigureConflict-order": put(range_conflict, SCHEMA.minValue, Literal("99.0", datatype=D)),
     "FigureConflict-figures": put(range_conflict, CG.figures, Literal("")),
+    "FigureConflict-lowestClaim": drop(thing_conflict, CG.lowestClaim),
+    "FigureConflict-highestClaim": put(actor_conflict, CG.highestClaim, ID["actor/iran"]),
     "FigureConflict-derivedFrom": add(actor_conflict, PROV.wasDerivedFrom, ID["actor/iran"]),
     "FigureConflict-source": add(thing_conflict, DCTERMS.source, ID["actor/iran"]),
     "FigureConflict-claimCount": put(thing_conflict, CG.claimCount, Literal("2")),
     "FigureConflict-sourceCount": drop(actor_conflict, CG.sourceCount),
-    "FigureConflict-claimsCounted": put(thing_conflict, CG.claimCount, Literal(7, datatype=I)),
-    "FigureConflict-sourcesCounted": put(actor_conflict, CG.sourceCount,
-                                         Literal(7, datatype=I)),
+    "FigureConflict-cited": _cite_another_claim,
+    "FigureConflict-claimsCounted": put(thing_conflict, CG.claimCount, Literal(1, datatype=I)),
+    "FigureConflict-sourcesCounted": put(thing_conflict, CG.sourceCount,
+                                         Literal(1, datatype=I)),
     "FigureConflict-spread": _no_spread,
     "FigureConflict-actor": drop(actor_conflict, CG.concerns),
     "Source": lambda g: g.remove((source(g), RDF.type, PROV.Entity)),
