@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,42 @@ def test_readers_offsets_hold_for_any_markup(text):
         doc = reader(Path(name), text)
         assert offset_problems(doc) == []
         assert all(segment.text == segment.text.strip() for segment in doc.segments)
+
+
+def _copied_char_by_char(source: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """The definition of CleanText.copy: each whitespace run becomes one space, at the
+    run's first character, also across consecutive copies."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for start, end in spans:
+        for offset in range(start, end):
+            char = source[offset]
+            if char.isspace():
+                if chars and chars[-1] == " ":
+                    continue
+                char = " "
+            chars.append(char)
+            offsets.append(offset)
+    return "".join(chars), offsets
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    source=st.text(alphabet=st.sampled_from("ab \n\t\r\u00a0\u2003\u3000.\x0b\x1c"), max_size=60),
+    cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=6),
+    kept=st.lists(st.booleans(), min_size=1, max_size=6),
+)
+def test_clean_text_copy_collapses_whitespace_like_the_character_definition(
+        source, cuts, kept):
+    from graph.readers import CleanText
+
+    # Consecutive spans, some left out (as where markup is dropped).
+    bounds = sorted({0, len(source), *(min(c, len(source)) for c in cuts)})
+    spans = [span for i, span in enumerate(itertools.pairwise(bounds))
+             if kept[i % len(kept)]]
+    clean = CleanText(source)
+    for start, end in spans:
+        clean.copy(start, end)
+    want_text, want_offsets = _copied_char_by_char(source, spans)
+    assert "".join(clean._chars) == want_text
+    assert clean._offsets == want_offsets

@@ -36,8 +36,10 @@ from graph.model import Document, OffsetMap, SectionKind, Segment, Source, Trust
 _SPACE = re.compile(r"\s")
 
 
-_RUNS = re.compile(r"(?P<space>\s+)|(?P<text>\S+)")
-r"""Whitespace and non-whitespace runs (``\s`` matches what ``str.isspace`` does)."""
+_SPACES = re.compile(r"\s+")
+_COLLAPSE = re.compile(r"\s{2,}|[^\S ]")
+r"""Whitespace that collapsing changes: a run of two or more, or one character other
+than a plain space (``\s`` matches what ``str.isspace`` does)."""
 
 
 class CleanText:
@@ -62,16 +64,23 @@ class CleanText:
 
     def copy(self, start: int, end: int) -> None:
         """Append ``source[start:end]`` to the clean text, collapsing whitespace."""
-        chars, offsets = self._chars, self._offsets
-        # Run by run rather than character by character (``\s`` is str.isspace()).
-        for run in _RUNS.finditer(self.source, start, end):
-            if run.lastgroup == "space":
-                if not chars or chars[-1] != " ":
-                    chars.append(" ")
-                    offsets.append(run.start())
-            else:
-                chars.extend(run.group())
-                offsets.extend(range(run.start(), run.end()))
+        chars, offsets, source = self._chars, self._offsets, self.source
+        at = start
+        if at < end and chars and chars[-1] == " " and source[at].isspace():
+            at = _SPACES.match(source, at, end).end()  # the run goes on from before
+        # Only runs that change are visited (two or more whitespace characters, or
+        # one that is not a plain space); the text between is copied as it is.
+        for run in _COLLAPSE.finditer(source, at, end):
+            if run.start() > at:
+                chars.extend(source[at:run.start()])
+                offsets.extend(range(at, run.start()))
+            if not chars or chars[-1] != " ":
+                chars.append(" ")
+                offsets.append(run.start())
+            at = run.end()
+        if at < end:
+            chars.extend(source[at:end])
+            offsets.extend(range(at, end))
 
     def space(self, offset: int) -> None:
         """Append a word break standing for source position ``offset`` (if none yet).
