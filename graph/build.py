@@ -41,6 +41,7 @@ from graph.errors import BuildFailedError, ReadError, ValidationError
 from graph.model import Document, Extraction
 
 if TYPE_CHECKING:
+    from graph.parallel import Workers
     from graph.validate import ChunkValidator
 
 ProgressFn = Callable[[int, int, str], None]
@@ -131,9 +132,18 @@ def read_documents(
     paths: Sequence[Path], *, max_bytes: int
 ) -> tuple[list[Document], list[ReadError]]:
     """Discover and read every document under ``paths``; collect errors, never raise them."""
-    from graph.ingest import discover, read_document
+    from graph.ingest import discover
 
     files, errors = discover(paths)
+    documents, read_errors = read_files(files, max_bytes=max_bytes)
+    return documents, errors + read_errors
+
+
+def read_files(files: Sequence[Path], *, max_bytes: int) -> tuple[list[Document], list[ReadError]]:
+    """Read the document files ``discover`` found; collect errors, never raise them."""
+    from graph.ingest import read_document
+
+    errors: list[ReadError] = []
     documents: list[Document] = []
     for path in files:
         try:
@@ -172,13 +182,15 @@ def extract_all(
     cache_dir: Path | None = None,
     keys: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
+    started: Workers | None = None,
 ) -> tuple[list[Extraction], int, list[ReadError]]:
     """Extract every document, using the cache where it has a result.
 
     ``keys`` are the documents' cache keys (:func:`graph.cache.document_key`) when
-    the caller has them already. Returns the extractions (in input order), how many
-    came from the cache, and an error for each document whose extraction failed (the
-    others still build).
+    the caller has them already; ``started``, worker processes already started
+    (:class:`graph.parallel.Workers`), used instead of starting ``workers``. Returns
+    the extractions (in input order), how many came from the cache, and an error for
+    each document whose extraction failed (the others still build).
     """
     from graph.cache import ExtractionCache, document_key
     from graph.parallel import ExtractionFailure, extract_parallel
@@ -198,7 +210,7 @@ def extract_all(
     cached = len(documents) - len(todo)
     done = cached
     for i, extraction in extract_parallel([documents[i] for i in todo], workers=workers,
-                                          indices=todo):
+                                          indices=todo, started=started):
         done += 1
         if progress:
             progress(done, len(documents), documents[i].path)
@@ -338,9 +350,33 @@ def build(
         RDF output does not conform to the shapes (:class:`ValidationError`). The
         previous exports are then left untouched.
     """
+    from graph.ingest import discover
+    from graph.parallel import Workers, worker_count
+
+    files, errors = discover(paths)
+    # A first build into ``out_dir`` (no manifest) will extract: start the workers
+    # now, so that they load the language model while the documents are read. A
+    # rebuild may turn out unchanged and need none.
+    count = worker_count(workers, len(files))
+    first = cache_dir is None or not _manifest_path(cache_dir, out_dir).exists()
+    started = Workers(count) if count > 1 and first else None
+    try:
+        return _build(files, errors, out_dir, workers=workers, cache_dir=cache_dir,
+                      strict=strict, max_bytes=max_bytes, html=html, progress=progress,
+                      started=started)
+    finally:
+        if started is not None:
+            started.close()
+
+
+def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers: int,
+           cache_dir: Path | None, strict: bool, max_bytes: int, html: bool,
+           progress: ProgressFn | None, started: Workers | None) -> BuildReport:
     from graph.cache import document_key
 
-    documents, errors = read_documents(paths, max_bytes=max_bytes)
+    with gc_paused():
+        documents, read_errors = read_files(files, max_bytes=max_bytes)
+    errors = errors + read_errors
     if strict and errors:
         raise BuildFailedError(
             f"{len(errors)} file(s) failed and --strict is set; nothing written", errors)
@@ -366,8 +402,11 @@ def build(
     # With workers, this process only gathers results: no cyclic garbage to collect.
     with gc_paused() if workers > 1 else contextlib.nullcontext():
         extractions, cached, failures = extract_all(
-            documents, workers=workers, cache_dir=cache_dir, keys=keys, progress=progress
+            documents, workers=workers, cache_dir=cache_dir, keys=keys, progress=progress,
+            started=started,
         )
+    if started is not None:
+        started.close()  # the workers' memory is not needed for the exports
     errors = errors + failures
     if strict and failures:
         raise BuildFailedError(

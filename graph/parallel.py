@@ -82,20 +82,25 @@ def chunks(items: Sequence[Document], size: int = CHUNK_DOCS) -> list[Sequence[D
 
 
 def extract_parallel(
-    documents: Sequence[Document], *, workers: int = 1, indices: Sequence[int] | None = None
+    documents: Sequence[Document], *, workers: int = 1, indices: Sequence[int] | None = None,
+    started: Workers | None = None,
 ) -> Iterator[tuple[int, Outcome]]:
     """Yield ``(index, extraction or failure)`` for each document, in input order.
 
     ``indices`` names each document's position in the caller's list (defaults to
     0..n-1). With ``workers`` > 1 and at least :data:`MIN_DOCS_PER_WORKER` documents
-    per worker, extraction runs in that many processes (started by a forkserver).
+    per worker, extraction runs in that many processes (started by a forkserver);
+    with ``started``, on those workers (the caller closes them).
     """
     idx = list(indices) if indices is not None else list(range(len(documents)))
     docs = list(documents)
     if len(idx) != len(docs):
         raise ValueError(f"{len(idx)} indices for {len(docs)} documents")
-    workers = max(1, min(workers, len(docs) // MIN_DOCS_PER_WORKER))
     groups = chunks(docs)
+    if started is not None and docs:
+        yield from _gather(started.pool, groups, docs, idx)
+        return
+    workers = worker_count(workers, len(docs))
     if workers == 1:
         results: Iterator[list[Outcome]] = map(_extract_chunk, groups)
         position = 0
@@ -104,13 +109,56 @@ def extract_parallel(
                 yield idx[position], extraction
                 position += 1
         return
-    ctx = multiprocessing.get_context("forkserver")
-    with ctx.Pool(workers, initializer=_warm_up) as pool:
-        position = 0
-        for group in pool.imap(_extract_chunk_remote, groups, chunksize=1):
-            for extraction in group:
-                doc = docs[position]
-                if isinstance(extraction, Extraction):
-                    extraction = dataclasses.replace(extraction, document=doc)
-                yield idx[position], extraction
-                position += 1
+    with Workers(workers) as started_here:
+        yield from _gather(started_here.pool, groups, docs, idx)
+
+
+def _gather(pool: multiprocessing.pool.Pool, groups: list[Sequence[Document]],
+            docs: list[Document], idx: list[int]) -> Iterator[tuple[int, Outcome]]:
+    """Extract ``groups`` on ``pool``; yield results in input order, documents put back."""
+    position = 0
+    for group in pool.imap(_extract_chunk_remote, groups, chunksize=1):
+        for extraction in group:
+            doc = docs[position]
+            if isinstance(extraction, Extraction):
+                extraction = dataclasses.replace(extraction, document=doc)
+            yield idx[position], extraction
+            position += 1
+
+
+def worker_count(workers: int, documents: int) -> int:
+    """How many worker processes to use for ``documents``: at most ``workers``, and at
+    least :data:`MIN_DOCS_PER_WORKER` documents each (1: extract in this process).
+
+    >>> worker_count(4, 10), worker_count(2, 1000), worker_count(8, 3)
+    (2, 2, 1)
+    """
+    return max(1, min(workers, documents // MIN_DOCS_PER_WORKER))
+
+
+class Workers:
+    """Extraction worker processes, each with the language model loaded.
+
+    Started from a forkserver; each loads the model as it starts (in the
+    background), so a caller can start them before it reads the documents. Close
+    them with :meth:`close` (or use as a context manager).
+    """
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("forkserver")
+        self.count = count
+        self.pool = ctx.Pool(count, initializer=_warm_up)
+        self._closed = False
+
+    def close(self) -> None:
+        """Stop the workers (again: nothing)."""
+        if not self._closed:
+            self._closed = True
+            self.pool.terminate()
+            self.pool.join()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
