@@ -87,6 +87,14 @@ _MOVED = ("start", "end")
 ``start``/``end`` as time spans)."""
 
 
+def _gexf_order(items: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """A node's ``(name, x)`` pairs as GEXF has them: ``start``/``end`` renamed
+    ``offset_start``/``offset_end`` and moved last, in that order."""
+    moved = dict(item for item in items if item[0] in _MOVED)
+    return ([item for item in items if item[0] not in _MOVED]
+            + [(f"offset_{name}", moved[name]) for name in _MOVED if name in moved])
+
+
 def _xml_type(value: object) -> str:
     """The XML type of a raw attribute value (lists and dicts are written as JSON text)."""
     if isinstance(value, bool):
@@ -122,18 +130,12 @@ class _AttributeTypes:
         # Every edge starts with its key as "relation" (a string).
         self.edges: dict[str, str] = {"relation": "string"} if graph.number_of_edges() else {}
         for _, data in graph.nodes(data=True):
-            moved = []
-            for name, value in data.items():
-                if value is None:
-                    continue
-                kind = _xml_type(value)
+            kinds = [(name, _xml_type(value)) for name, value in data.items()
+                     if value is not None]
+            for name, kind in kinds:
                 _add_type(self.graphml_nodes, name, kind)
-                if name in _MOVED:
-                    moved.append((name, kind))
-                else:
-                    _add_type(self.gexf_nodes, name, kind)
-            for name, kind in sorted(moved, key=lambda item: _MOVED.index(item[0])):
-                _add_type(self.gexf_nodes, f"offset_{name}", kind)
+            for name, kind in _gexf_order(kinds):
+                _add_type(self.gexf_nodes, name, kind)
         self.gexf_edges: dict[str, str] = dict(self.edges)
         for _, _, key, data in graph.edges(keys=True, data=True):
             for name, value in data.items():
@@ -237,13 +239,10 @@ def write_graph_xml(graph: nx.MultiDiGraph, graphml: BinaryIO | None,
                                 for name, text in texts),
                               "</node>\n"]))
         if gx is not None:
-            kept = [item for item in texts if item[0] not in _MOVED]
-            moved = sorted(((f"offset_{name}", text) for name, text in texts
-                            if name in _MOVED), key=lambda item: item[0] != "offset_start")
             gx.write("".join([f"      <node id={node_id} label={_quoteattr(_label(nid, data))}>"
                               "<attvalues>",
                               *(f'<attvalue for="{gx_nodes[name]}" value={_quoteattr(text)} />'
-                                for name, text in kept + moved),
+                                for name, text in _gexf_order(texts)),
                               "</attvalues></node>\n"]))
     if gx is not None:
         gx.write("    </nodes>\n    <edges>\n")
