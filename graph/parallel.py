@@ -146,7 +146,6 @@ class Workers:
 
     def __init__(self, count: int) -> None:
         ctx = multiprocessing.get_context("forkserver")
-        self.count = count
         self.pool = ctx.Pool(count, initializer=_warm_up)
         self._closed = False
 

@@ -33,9 +33,6 @@ from urllib.parse import urlsplit
 
 from graph.model import Document, OffsetMap, SectionKind, Segment, Source, Trust
 
-_SPACE = re.compile(r"\s")
-
-
 _SPACES = re.compile(r"\s+")
 _COLLAPSE = re.compile(r"\s{2,}|[^\S ]")
 r"""Whitespace that collapsing changes: a run of two or more, or one character other
