@@ -530,10 +530,11 @@ class ChunkValidator:
         The checks then run on while the caller does other work; :meth:`finish`
         waits for them.
         """
-        if self._ended or self.engine != "turbo":
-            self._ended = True
+        if self._ended:
             return
         self._ended = True
+        if self.engine != "turbo":
+            return
         self._flush()
         if self._actors is not None:
             stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
