@@ -13,7 +13,7 @@ It reports documents/s, words/s, the ratio build/spacy throughput, peak memory o
 whole process tree (sampled from /proc) and the size of every export, and writes
 ``bench/results.md`` with the machine described.
 
-    python -m bench.run --sizes 100 1000 10000
+    python -m bench.run --sizes 100 1000 10000 --repeat 3
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,23 +129,69 @@ print(time.perf_counter() - start, sum(len(t.split()) for t in texts))
 """
 
 
-def bench_size(n: int, workers: int, work: Path) -> dict:
-    """Measure one corpus size; return a row of results."""
+def paired_ratio(build_s: list[float], spacy_s: list[float]) -> tuple[float, float, float]:
+    """Median, lowest and highest of the ratios spacy/build over runs made side by side.
+
+    The machine's speed drifts (on a shared host, bare parsing of the same 1,000
+    documents took 25 s and, twenty minutes later, 36 s), so each build is compared
+    with the baseline run next to it in time, not with a baseline from another hour.
+
+    >>> paired_ratio([10.0, 20.0, 40.0], [8.0, 15.0, 36.0])
+    (0.8, 0.75, 0.9)
+    """
+    if not build_s or len(build_s) != len(spacy_s):
+        raise ValueError("one baseline run for each build")
+    ratios = sorted(s / b for b, s in zip(build_s, spacy_s, strict=True))
+    return statistics.median(ratios), ratios[0], ratios[-1]
+
+
+def bench_size(n: int, workers: int, work: Path, repeat: int = 1) -> dict:
+    """Measure one corpus size ``repeat`` times; return a row of results.
+
+    Each round is a cold build and a bare-spaCy run, taken one after the other, the
+    order swapped every round so that a machine getting faster or slower favours
+    neither; the warm rebuild runs on the output and cache of the last cold build.
+    """
     corpus = work / f"corpus-{n}"
     generate(n, corpus)
     out, cache = work / f"out-{n}", work / f"cache-{n}"
     claimgraph = [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out),
                   "--workers", str(workers), "--cache-dir", str(cache), "--quiet"]
-    cold, cold_peak, _ = run_measured(claimgraph)
+    spacy_cmd = [sys.executable, "-c", SPACY_BASELINE, str(corpus), str(workers)]
+    builds: list[float] = []
+    parses: list[float] = []
+    build_peaks: list[tuple[int, int]] = []
+    spacy_peaks: list[tuple[int, int]] = []
+    words = 0
+
+    def cold_build() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        seconds, peak, _ = run_measured(claimgraph)
+        builds.append(seconds)
+        build_peaks.append(peak)
+
+    def bare_parse() -> None:
+        nonlocal words
+        _, peak, output = run_measured(spacy_cmd)
+        parse_seconds, counted = output.strip().splitlines()[-1].split()
+        parses.append(float(parse_seconds))
+        spacy_peaks.append(peak)
+        words = int(counted)
+
+    for round_ in range(repeat):
+        steps = (cold_build, bare_parse) if round_ % 2 == 0 else (bare_parse, cold_build)
+        for step in steps:
+            step()
     warm, warm_peak, _ = run_measured(claimgraph)
-    spacy_wall, spacy_peak, output = run_measured(
-        [sys.executable, "-c", SPACY_BASELINE, str(corpus), str(workers)])
-    parse_seconds, words = output.strip().splitlines()[-1].split()
     sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
+    ratio, lowest, highest = paired_ratio(builds, parses)
     return {
-        "n": n, "workers": workers, "words": int(words), "build_s": cold, "rebuild_s": warm,
-        "spacy_s": float(parse_seconds), "spacy_wall_s": spacy_wall, "build_peak": cold_peak,
-        "rebuild_peak": warm_peak, "spacy_peak": spacy_peak, "sizes": sizes,
+        "n": n, "workers": workers, "words": words, "runs": len(builds),
+        "build_s": statistics.median(builds), "rebuild_s": warm,
+        "spacy_s": statistics.median(parses), "ratio": ratio, "ratio_range": (lowest, highest),
+        "build_peak": max(build_peaks), "rebuild_peak": warm_peak,
+        "spacy_peak": max(spacy_peaks), "sizes": sizes,
     }
 
 
@@ -160,23 +208,26 @@ def report(rows: list[dict]) -> str:
         "all exports, HTML); `rebuild` is the same command on the unchanged corpus; `spacy` is",
         "bare `nlp.pipe` over the same texts with the same processes (model load and",
         "process start excluded; the build's wall time includes both). Ratio = build",
-        "throughput / spacy throughput (goal >= 0.8). Peak memory is the whole process tree,",
+        "throughput / spacy throughput (goal >= 0.8), the median over rounds of a cold build",
+        "and a bare parse run side by side (their order swapped every round; the range of",
+        "the rounds' ratios beside it; times are medians). Peak memory is the whole process tree,",
         "sampled every 0.2 s: PSS (each shared page split between the processes sharing",
         "it, so a forked child is not counted twice; goal < 2 GB at 10,000 documents) and",
         "the plain sum of RSS (shared pages counted once per process).",
         "",
         f"SHACL engine of the build: {fast_engine()} (see `graph/validate.py`).",
         "",
-        "| docs | workers | words | build s | docs/s | words/s | spacy s | ratio |"
-        " rebuild s | rebuild/build | peak PSS MB build | peak RSS-sum MB build |"
-        " peak PSS MB spacy |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| docs | workers | rounds | words | build s | docs/s | words/s | spacy s | ratio |"
+        " ratio range | rebuild s | rebuild/build | peak PSS MB build |"
+        " peak RSS-sum MB build | peak PSS MB spacy |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['n']} | {r['workers']} | {r['words']} | {r['build_s']:.1f} | "
+            f"| {r['n']} | {r['workers']} | {r['runs']} | {r['words']} | {r['build_s']:.1f} | "
             f"{r['n'] / r['build_s']:.1f} | {r['words'] / r['build_s']:.0f} | "
-            f"{r['spacy_s']:.1f} | {r['spacy_s'] / r['build_s']:.2f} | {r['rebuild_s']:.1f} | "
+            f"{r['spacy_s']:.1f} | {r['ratio']:.2f} | "
+            f"{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f} | {r['rebuild_s']:.1f} | "
             f"{r['rebuild_s'] / r['build_s']:.1%} | {r['build_peak'][0] / 2**20:.0f} | "
             f"{r['build_peak'][1] / 2**20:.0f} | {r['spacy_peak'][0] / 2**20:.0f} |"
         )
@@ -191,18 +242,21 @@ def report(rows: list[dict]) -> str:
 
 
 def main() -> None:
-    """Command line: ``python -m bench.run [--sizes N ...] [--workers W]``."""
+    """Command line: ``python -m bench.run [--sizes N ...] [--workers W] [--repeat K]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of cold build and bare parse per size (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="cg-bench-") as tmp:
         for n in args.sizes:
-            row = bench_size(n, args.workers, Path(tmp))
+            row = bench_size(n, args.workers, Path(tmp), max(1, args.repeat))
             pss, rss = (m / 2**20 for m in row["build_peak"])
             print(f"{n} docs: build {row['build_s']:.1f}s, spacy {row['spacy_s']:.1f}s, "
+                  f"ratio {row['ratio']:.2f}, "
                   f"rebuild {row['rebuild_s']:.1f}s, peak PSS {pss:.0f} MB, RSS sum {rss:.0f} MB",
                   flush=True)
             rows.append(row)
