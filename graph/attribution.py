@@ -117,6 +117,8 @@ class SpeakerFinder:
         self.book = book
         self.speech = speech or load_speech_vocab()
         self.vocab = vocab or load_actor_vocab()
+        # Most tokens start no "according to" phrase: look at their first words only.
+        self._according_first = frozenset(p[0] for p in self.speech.according_to if p)
         self.last_person: str | None = None
         self.previous: str | None = None
 
@@ -164,6 +166,8 @@ class SpeakerFinder:
         return NO_SPEAKER
 
     def _according_to(self, t: Token, token_actors: Mapping[int, str]) -> Attribution | None:
+        if t.lower_ not in self._according_first and all(self.speech.according_to):
+            return None
         doc = t.doc
         for phrase in self.speech.according_to:
             end = t.i + len(phrase)

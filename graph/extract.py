@@ -284,10 +284,11 @@ def analyse_document(doc: Document, nlp: Language, parsed: Sequence[Doc] | None 
         segments, docs, mentions, actor_maps, attributions, strict=True
     ):
         for sent, attribution in zip(sdoc.sents, attrs, strict=True):
-            text = sent.text.strip()
+            raw = sent.text
+            text = raw.strip()
             if is_boilerplate(text) or is_question(text):
                 continue
-            lead = len(sent.text) - len(sent.text.lstrip())
+            lead = len(raw) - len(raw.lstrip())
             start, end = source_offsets(
                 segment, sent.start_char + lead, sent.start_char + lead + len(text)
             )

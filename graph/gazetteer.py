@@ -74,15 +74,19 @@ class Entry:
                 yield form, field
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(surface: str) -> str:
     """Return the lookup key of a surface form: casefolded, no leading 'the'.
 
     >>> normalise("The  Kremlin's")
     'kremlin'
     """
-    key = re.sub(r"['’]s?$", "", surface.strip())
-    key = re.sub(r"\s+", " ", key).casefold()
-    return re.sub(r"^the ", "", key)
+    key = _POSSESSIVE.sub("", surface.strip())
+    key = _SPACES.sub(" ", key).casefold()
+    return key[4:] if key.startswith("the ") else key
 
 
 class Gazetteer:

@@ -92,29 +92,37 @@ def main_predicates(sent: Span, speech_verbs: Iterable[str] = ()) -> set[int]:
     return preds
 
 
+@functools.lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """``phrase`` (a regular expression) as a whole-word pattern, compiled once."""
+    return re.compile(r"(?<![\w'])(?:" + phrase + r")(?![\w'])")
+
+
 def _phrase(text: str, phrases: Iterable[str]) -> str | None:
     low = text.lower()
     for p in phrases:
-        found = re.search(r"(?<![\w'])(?:" + p + r")(?![\w'])", low)
+        found = _phrase_pattern(p).search(low)
         if found:
             return found.group(0)
     return None
 
 
-def _negation(sent: Span, preds: set[int], cues: ModalityCues) -> str | None:
-    for t in sent:
+def _negation(tokens: list[Token], text: str, preds: set[int], cues: ModalityCues,
+              ) -> str | None:
+    for t in tokens:
         if t.lower_ in cues.negation_words and t.dep_ in ("neg", "advmod") and (
             t.head.i in preds
         ):
             return t.text
-    return _phrase(sent.text, cues.negation_phrases)
+    return _phrase(text, cues.negation_phrases)
 
 
-def _future(sent: Span, preds: set[int], cues: ModalityCues) -> str | None:
-    phrase = _phrase(sent.text, cues.future_phrases)
+def _future(tokens: list[Token], text: str, preds: set[int], cues: ModalityCues,
+            ) -> str | None:
+    phrase = _phrase(text, cues.future_phrases)
     if phrase:
         return phrase
-    for t in sent:
+    for t in tokens:
         if t.lower_ in cues.future_words and t.tag_ == "MD" and t.head.i in preds:
             return t.text
     return None
@@ -125,8 +133,8 @@ def _number_follows(t: Token) -> bool:
     return nxt is not None and (nxt.like_num or nxt.tag_ == "CD")
 
 
-def _hedge(sent: Span, cues: ModalityCues) -> str | None:
-    for t in sent:
+def _hedge(tokens: list[Token], text: str, cues: ModalityCues) -> str | None:
+    for t in tokens:
         low = t.lower_
         if low in cues.numeric_hedges:
             if _number_follows(t):
@@ -134,7 +142,7 @@ def _hedge(sent: Span, cues: ModalityCues) -> str | None:
             continue
         if low in cues.hedge_words:
             return t.text
-    return _phrase(sent.text, cues.hedge_phrases)
+    return _phrase(text, cues.hedge_phrases)
 
 
 def classify(sent: Span, reported: bool = False, reported_cue: str = "speaker",
@@ -157,10 +165,12 @@ def classify(sent: Span, reported: bool = False, reported_cue: str = "speaker",
     """
     cues = cues or load_modality_cues()
     preds = main_predicates(sent, speech_verbs)
+    # The checks each walk the sentence: make its tokens and text once.
+    tokens, text = list(sent), sent.text
     checks = {
-        "negated": lambda: _negation(sent, preds, cues),
-        "forecast": lambda: _future(sent, preds, cues),
-        "hedged": lambda: _hedge(sent, cues),
+        "negated": lambda: _negation(tokens, text, preds, cues),
+        "forecast": lambda: _future(tokens, text, preds, cues),
+        "hedged": lambda: _hedge(tokens, text, cues),
         "reported": lambda: reported_cue if reported else None,
     }
     for name in cues.precedence:

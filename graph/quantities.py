@@ -232,9 +232,38 @@ def _scale(word: str, vocab: Vocabulary) -> int:
     return vocab.multipliers.get(word, 1)
 
 
+_INDEXES: dict[tuple[int, int], tuple[dict, dict[str, tuple[tuple[str, ...], ...]]]] = {}
+
+
+def phrase_index(table: dict[tuple[str, ...], str], word: int = 0,
+                 ) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases of ``table`` by their first word (``word=-1``: last), longest first.
+
+    Phrases of one length keep their order in ``table``, so trying a word's phrases in
+    this order finds the phrase that trying every phrase, longest first, would find.
+    Made once per table (the vocabularies are loaded once).
+
+    >>> phrase_index({("a",): "x", ("a", "b"): "y", ("c",): "z"})
+    {'a': (('a', 'b'), ('a',)), 'c': (('c',),)}
+    """
+    made = _INDEXES.get((id(table), word))
+    if made is not None and made[0] is table:
+        return made[1]
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for key in sorted(table, key=len, reverse=True):
+        if not key:
+            raise ValueError("an empty phrase in a quantity vocabulary")
+        index.setdefault(key[word], []).append(key)
+    frozen = {w: tuple(keys) for w, keys in index.items()}
+    _INDEXES[id(table), word] = (table, frozen)  # the table is kept, so its id stays its own
+    return frozen
+
+
 def _match(doc: Doc, i: int, stop: int, table: dict) -> tuple[str, int] | None:
     """Match the longest phrase of ``table`` starting at token ``i``; (value, length)."""
-    for key in sorted(table, key=len, reverse=True):
+    if i >= stop:
+        return None
+    for key in phrase_index(table).get(doc[i].lower_, ()):
         end = i + len(key)
         if end <= stop and tuple(t.lower_ for t in doc[i:end]) == key:
             return table[key], len(key)
@@ -544,7 +573,9 @@ class _Reader:
     def qualifier(self, i: int, owners: set[int]) -> tuple[str, int] | None:
         """Find the qualifier ending just before token ``i``; (normalised, first token)."""
         vocab = self.vocab
-        for key in sorted(vocab.qualifiers, key=len, reverse=True):
+        if i <= self.start:
+            return None
+        for key in phrase_index(vocab.qualifiers, -1).get(self.doc[i - 1].lower_, ()):
             begin = i - len(key)
             if begin < self.start or tuple(t.lower_ for t in self.doc[begin:i]) != key:
                 continue

@@ -148,6 +148,15 @@ class RuleSet:
     conditional_marks: frozenset[str]
     default_origin_penalty: float = 1.0
 
+    @functools.cached_property
+    def by_lemma(self) -> Mapping[str, tuple[Rule, ...]]:
+        """The rules each trigger lemma starts, in the order of :attr:`rules`."""
+        index: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for lemma in rule.lemmas:
+                index.setdefault(lemma, []).append(rule)
+        return {lemma: tuple(rules) for lemma, rules in index.items()}
+
 
 def _words(raw: object, sets: Mapping[str, frozenset[str]], where: str) -> frozenset[str]:
     """Return a lemma set from a YAML list or an ``@set`` reference."""
@@ -323,9 +332,8 @@ class _Matcher:
 
     def hits(self) -> Iterator[RelationHit]:
         for tok in self.sent:
-            lemma = tok.lemma_.lower()
-            for rule in self.rules.rules:
-                if lemma in rule.lemmas and self._triggers(rule, tok):
+            for rule in self.rules.by_lemma.get(tok.lemma_.lower(), ()):
+                if self._triggers(rule, tok):
                     yield from self._apply(rule, tok)
 
     def _triggers(self, rule: Rule, tok: Token) -> bool:
