@@ -38,6 +38,14 @@ class SpeechVocab:
     according_to: tuple[tuple[str, ...], ...]
     quotes: tuple[str, ...]
 
+    @functools.cached_property
+    def according_first(self) -> frozenset[str] | None:
+        """The words an "according to" phrase starts with (``None``: a phrase is empty,
+        so any token may start one)."""
+        if not all(self.according_to):
+            return None
+        return frozenset(p[0] for p in self.according_to)
+
 
 @functools.cache
 def load_speech_vocab(path: Path = SPEECH_PATH) -> SpeechVocab:
@@ -117,8 +125,6 @@ class SpeakerFinder:
         self.book = book
         self.speech = speech or load_speech_vocab()
         self.vocab = vocab or load_actor_vocab()
-        # Most tokens start no "according to" phrase: look at their first words only.
-        self._according_first = frozenset(p[0] for p in self.speech.according_to if p)
         self.last_person: str | None = None
         self.previous: str | None = None
 
@@ -166,7 +172,8 @@ class SpeakerFinder:
         return NO_SPEAKER
 
     def _according_to(self, t: Token, token_actors: Mapping[int, str]) -> Attribution | None:
-        if t.lower_ not in self._according_first and all(self.speech.according_to):
+        first = self.speech.according_first  # most tokens start no such phrase
+        if first is not None and t.lower_ not in first:
             return None
         doc = t.doc
         for phrase in self.speech.according_to:

@@ -43,10 +43,37 @@ NOMINAL = frozenset({"NOUN", "PROPN"})
 PHRASE_DEPS = frozenset({"prep", "pobj", "compound", "amod", "poss", "case", "nummod"})
 
 
-def _phrases(items) -> dict[tuple[str, ...], str]:
+class Phrases(dict[tuple[str, ...], str]):
+    """Phrases (tuples of words) -> value, with the phrases each word starts and ends.
+
+    ``by_first`` and ``by_last`` list a word's phrases longest first, phrases of one
+    length in table order: trying them finds the phrase that trying every phrase,
+    longest first, would find, without looking at the phrases that cannot match.
+
+    >>> Phrases({("a",): "x", ("a", "b"): "y", ("c",): "z"}).by_first
+    {'a': (('a', 'b'), ('a',)), 'c': (('c',),)}
+    """
+
+    def __init__(self, pairs: dict[tuple[str, ...], str]) -> None:
+        super().__init__(pairs)
+        if () in self:
+            raise ValueError("an empty phrase in a quantity vocabulary")
+        longest_first = sorted(self, key=len, reverse=True)
+        self.by_first = _by_word(longest_first, 0)
+        self.by_last = _by_word(longest_first, -1)
+
+
+def _by_word(phrases: list[tuple[str, ...]], word: int) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[word], []).append(phrase)
+    return {w: tuple(keys) for w, keys in index.items()}
+
+
+def _phrases(items) -> Phrases:
     """Key a ``{phrase: value}`` mapping (or a list) by its tuple of words."""
     pairs = items.items() if isinstance(items, dict) else ((i, i) for i in items)
-    return {tuple(str(k).split()): v for k, v in pairs}
+    return Phrases({tuple(str(k).split()): v for k, v in pairs})
 
 
 @dataclass(frozen=True)
@@ -59,14 +86,14 @@ class Vocabulary:
     money_suffixes: dict[str, int]
     articles: frozenset[str]
     fractions: dict[str, float]
-    qualifiers: dict[tuple[str, ...], str]
+    qualifiers: Phrases
     prepositional_qualifiers: frozenset[str]
     range_joiners: frozenset[str]
-    ratio_joiners: dict[tuple[str, ...], str]
-    percent: dict[tuple[str, ...], str]
+    ratio_joiners: Phrases
+    percent: Phrases
     currency_signs: dict[str, str]
     currency_words: dict[str, str]
-    measures: dict[tuple[str, ...], str]
+    measures: Phrases
     people: frozenset[str]
     plurals: dict[str, str]
     time_nouns: frozenset[str]
@@ -232,38 +259,11 @@ def _scale(word: str, vocab: Vocabulary) -> int:
     return vocab.multipliers.get(word, 1)
 
 
-_INDEXES: dict[tuple[int, int], tuple[dict, dict[str, tuple[tuple[str, ...], ...]]]] = {}
-
-
-def phrase_index(table: dict[tuple[str, ...], str], word: int = 0,
-                 ) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The phrases of ``table`` by their first word (``word=-1``: last), longest first.
-
-    Phrases of one length keep their order in ``table``, so trying a word's phrases in
-    this order finds the phrase that trying every phrase, longest first, would find.
-    Made once per table (the vocabularies are loaded once).
-
-    >>> phrase_index({("a",): "x", ("a", "b"): "y", ("c",): "z"})
-    {'a': (('a', 'b'), ('a',)), 'c': (('c',),)}
-    """
-    made = _INDEXES.get((id(table), word))
-    if made is not None and made[0] is table:
-        return made[1]
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for key in sorted(table, key=len, reverse=True):
-        if not key:
-            raise ValueError("an empty phrase in a quantity vocabulary")
-        index.setdefault(key[word], []).append(key)
-    frozen = {w: tuple(keys) for w, keys in index.items()}
-    _INDEXES[id(table), word] = (table, frozen)  # the table is kept, so its id stays its own
-    return frozen
-
-
-def _match(doc: Doc, i: int, stop: int, table: dict) -> tuple[str, int] | None:
+def _match(doc: Doc, i: int, stop: int, table: Phrases) -> tuple[str, int] | None:
     """Match the longest phrase of ``table`` starting at token ``i``; (value, length)."""
     if i >= stop:
         return None
-    for key in phrase_index(table).get(doc[i].lower_, ()):
+    for key in table.by_first.get(doc[i].lower_, ()):
         end = i + len(key)
         if end <= stop and tuple(t.lower_ for t in doc[i:end]) == key:
             return table[key], len(key)
@@ -575,7 +575,7 @@ class _Reader:
         vocab = self.vocab
         if i <= self.start:
             return None
-        for key in phrase_index(vocab.qualifiers, -1).get(self.doc[i - 1].lower_, ()):
+        for key in vocab.qualifiers.by_last.get(self.doc[i - 1].lower_, ()):
             begin = i - len(key)
             if begin < self.start or tuple(t.lower_ for t in self.doc[begin:i]) != key:
                 continue
