@@ -13,9 +13,12 @@ each document's text crosses between processes once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import multiprocessing
+import multiprocessing.pool
+import threading
 from collections.abc import Iterator, Sequence
 
 from graph.model import Document, Extraction
@@ -62,14 +65,53 @@ def _extract_chunk_remote(docs: Sequence[Document]) -> list[Outcome]:
             for e in _extract_chunk(docs)]
 
 
-def _warm_up() -> None:
-    from graph.nlp import load_nlp
+WARM_UP_TEXT = (
+    "MOSCOW, Russia\n\nRussia may sign a $5 billion gas deal with China next year, "
+    "officials said. \"We will not back down,\" President Vladimir Putin told reporters.\n"
+)
+"""A short article that takes extraction through every table it loads lazily."""
 
-    load_nlp()
-    # The model's objects live as long as the worker: keep the cyclic garbage
-    # collector from walking them again at every full collection.
+
+def warm_up() -> None:
+    """Load the language model and every extraction table in this process.
+
+    Run once in the forkserver that starts the workers (see
+    :mod:`graph.worker_preload`), so the workers fork with all of it loaded and
+    share its pages, instead of each spending a second or two loading its own copy.
+    A failure here is left for the worker to meet and report: the worker loads what
+    is missing itself.
+    """
+    try:
+        from pathlib import Path
+
+        from graph.extract import extract_documents
+        from graph.nlp import load_nlp
+        from graph.readers.article import read_article
+
+        extract_documents([read_article(Path("warm-up.txt"), WARM_UP_TEXT)], load_nlp())
+    except Exception:  # the worker's own load reports it properly
+        pass
+    _freeze()
+
+
+def _freeze() -> None:
+    # What is loaded lives as long as the worker: keep the cyclic garbage
+    # collector from walking it again at every full collection (and so from
+    # touching, and copying, the pages a forked worker shares).
     gc.collect()
     gc.freeze()
+
+
+def _warm_up() -> None:
+    from graph.errors import ClaimgraphError
+    from graph.nlp import load_nlp
+
+    # Normally loaded already (forked from the warm forkserver). An initializer that
+    # raises makes the pool start a new worker, for ever: a missing model is left
+    # for the first chunk to raise, which stops the build with its message.
+    with contextlib.suppress(ClaimgraphError):
+        load_nlp()
+    _freeze()
 
 
 def chunks(items: Sequence[Document], size: int = CHUNK_DOCS) -> list[Sequence[Document]]:
@@ -139,22 +181,46 @@ def worker_count(workers: int, documents: int) -> int:
 class Workers:
     """Extraction worker processes, each with the language model loaded.
 
-    Started from a forkserver; each loads the model as it starts (in the
-    background), so a caller can start them before it reads the documents. Close
-    them with :meth:`close` (or use as a context manager).
+    Forked from a forkserver that loads the model and the extraction tables once
+    (:func:`warm_up`); the forkserver starts on a background thread, so a caller
+    can start the workers and read the documents meanwhile. :attr:`pool` waits
+    until they are up. Close them with :meth:`close` (or use as a context manager).
     """
 
     def __init__(self, count: int) -> None:
-        ctx = multiprocessing.get_context("forkserver")
-        self.pool = ctx.Pool(count, initializer=_warm_up)
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._error: BaseException | None = None
         self._closed = False
+        self._starting = threading.Thread(target=self._start, args=(count,), daemon=True)
+        self._starting.start()
+
+    def _start(self, count: int) -> None:
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+            # Takes effect when this process starts its forkserver (the first pool).
+            ctx.set_forkserver_preload(["graph.worker_preload"])
+            self._pool = ctx.Pool(count, initializer=_warm_up)
+        except BaseException as exc:  # raised again where the pool is used
+            self._error = exc
+
+    @property
+    def pool(self) -> multiprocessing.pool.Pool:
+        """The worker pool, once its processes are up."""
+        self._starting.join()
+        if self._error is not None:
+            raise self._error
+        if self._pool is None or self._closed:
+            raise RuntimeError("the workers are closed")
+        return self._pool
 
     def close(self) -> None:
         """Stop the workers (again: nothing)."""
         if not self._closed:
             self._closed = True
-            self.pool.terminate()
-            self.pool.join()
+            self._starting.join()
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
 
     def __enter__(self) -> Workers:
         return self
