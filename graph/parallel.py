@@ -3,9 +3,9 @@
 Documents are extracted in chunks of :data:`CHUNK_DOCS`: all texts of a chunk go
 through one ``nlp.pipe`` call (see :func:`graph.extract.extract_documents`), which
 saves the fixed cost of a call per document. Chunks are the same whatever the
-number of workers, each worker loads the language model once, and results come
-back in input order, so a build with N workers gives exactly the graph a build with
-one worker gives.
+number of workers, each worker starts with the language model loaded
+(:class:`Workers`), and results come back in input order, so a build with N
+workers gives exactly the graph a build with one worker gives.
 
 A worker sends back an extraction without its document (the parent has it), so
 each document's text crosses between processes once.
