@@ -477,11 +477,16 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
 
     The RDF is written one named graph at a time
     (:func:`graph.exports.write_rdf_exports`), so it is never held whole in memory,
-    and checked against the shapes in batches on a background thread
-    (:class:`graph.validate.ChunkValidator`; pyshacl-turbo lets go of the GIL), which
-    goes on checking while the exports made from the networkx graph alone (GraphML,
-    GEXF, CSV, HTML) are written. One process, so the graph exists once. The cyclic
-    garbage collector is paused throughout (:func:`gc_paused`).
+    and checked against the shapes in batches on background threads
+    (:class:`graph.validate.ChunkValidator`; pyshacl-turbo lets go of the GIL). The
+    exports made from the networkx graph alone (GraphML, GEXF, CSV, HTML) are pure
+    Python, so they are written meanwhile by a forked child process
+    (:class:`graph.forked.ForkedJob`), which shares the graph's pages with this one
+    (nothing is copied but the pages it touches), where that copy is affordable
+    (:func:`graph.forked.fork_affordable`; otherwise they are written after the
+    RDF, while the last checks run). The cyclic garbage collector is
+    paused throughout (:func:`gc_paused`), also so that the child does not walk,
+    and copy, the whole graph.
 
     Parameters
     ----------
@@ -511,6 +516,7 @@ def export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool = True,
 
 def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
                   engine: str | None) -> tuple[dict[str, Path], dict[str, int]]:
+    from graph.forked import ForkedJob, fork_affordable
     from graph.validate import ChunkValidator, describe, fast_engine
 
     engine = engine or fast_engine()
@@ -519,11 +525,15 @@ def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    # Forked before the checker starts its threads, so no lock of theirs is held in
+    # the child.
+    graph_files = ForkedJob(lambda: _write_graph_files(graph, staging, html),
+                            fork=fork_affordable())
     checker = ChunkValidator(engine=engine)
     try:
         triples = _write_rdf_files(graph, staging, checker)
-        checker.end()  # the last checks run while the graph files are written
-        _write_graph_files(graph, staging, html)
+        checker.end()
+        graph_files.wait()
         violations = checker.finish()
         if violations:
             raise ValidationError(
@@ -532,6 +542,7 @@ def _export_graph(graph: nx.MultiDiGraph, out_dir: Path, *, html: bool,
             )
         written = publish(staging, out_dir)
     except BaseException:
+        graph_files.kill()
         checker.close()
         shutil.rmtree(staging, ignore_errors=True)
         for folder in made:

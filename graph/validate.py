@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,7 +48,7 @@ from rdflib.term import Node
 
 from graph.data import DATA
 from graph.errors import ClaimgraphError
-from graph.vocab import PREFIXES
+from graph.vocab import ID, PREFIXES
 
 SHAPES_PATH = DATA / "shapes.ttl"
 """The SHACL shapes every export must conform to."""
@@ -378,6 +378,26 @@ def _checked_classes(path: Path = SHAPES_PATH) -> frozenset[str]:
 
 
 _RDF_TYPE = str(RDF.type)
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_STATEMENT_PARTS = frozenset((_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT))
+_INSTANCES = str(ID)
+"""Where claimgraph's own nodes (and its vocabulary) have their IRIs."""
+
+
+def _cites(item: ox.Quad, subjects: set[str]) -> bool:
+    """Whether ``item`` points at a claimgraph node that is not one of ``subjects``."""
+    o = item.object
+    return (type(o) is ox.NamedNode and item.predicate.value != _RDF_TYPE
+            and o.value.startswith(_INSTANCES) and o.value not in subjects)
+
+
+@dataclass
+class _CitingPiece:
+    """Subjects of the actors graph that cite other graphs' nodes, checked together."""
+
+    lines: list[bytes] = field(default_factory=list)
+    cited: set[str] = field(default_factory=set)
+    quads: int = 0
 
 
 class ChunkValidator:
@@ -394,16 +414,24 @@ class ChunkValidator:
     rest (sources, claims, selectors, quantities). Source graphs are checked with the
     second part in batches of about ``batch_quads`` statements, each batch carrying
     the ``rdf:type`` statements of the actors graph that name a class some shape
-    asks for with ``sh:class`` (an actor's ``cg:Actor``); the actors graph is checked last
-    with the first part, carrying the types of the claims and sources it cites (the
-    ``prov:wasDerivedFrom`` and ``dcterms:source`` of statements and conflicts).
-    Batches are checked on a background thread (pyshacl-turbo lets go of the GIL)
-    and at most two wait, so memory stays at a few batches whatever the corpus.
+    asks for with ``sh:class`` (an actor's ``cg:Actor``). The actors graph is split
+    by subject (:meth:`_split_actors`): what cites no other graph's node (actors,
+    their relationship triples) is checked as soon as it comes; the relationship
+    statements and figure conflicts, which cite claims and sources, are checked once
+    the last source graph is in, in pieces of about ``batch_quads`` statements, each
+    carrying the actors' types, the triple each statement describes and the types
+    of the claims and sources it cites.
+
+    Batches are checked on ``threads`` background threads (pyshacl-turbo lets go of
+    the GIL), and at most one more than that wait, so memory stays at a few batches
+    whatever the corpus. Small batches start the checks early and cost less:
+    pyshacl-turbo's cost of reading a batch grows faster than its size.
 
     The verdict is the one of checking everything at once because every shape
-    looks only at its focus node's own named graph and at the *type* of nodes it
-    points to (``sh:class``), which is what a batch carries; a document's graphs
-    always share a batch. A source graph holding something an actors-graph shape
+    looks only at its focus node's own statements, at the *type* of nodes it
+    points to (``sh:class``) and, for a relationship statement, at the triple it
+    describes, which is what a batch carries; a document's graphs always share a
+    batch. A source graph holding something an actors-graph shape
     targets would escape that shape, so it stops the check with an error instead.
     ``tests/test_validate.py`` checks that every deliberately broken graph gets the
     same violations both ways.
@@ -412,7 +440,8 @@ class ChunkValidator:
     together by :func:`validate` in :meth:`finish`.
     """
 
-    def __init__(self, *, engine: str = "turbo", batch_quads: int = 50_000) -> None:
+    def __init__(self, *, engine: str = "turbo", batch_quads: int = 10_000,
+                 threads: int = 2) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         if engine not in ENGINES:
@@ -427,12 +456,15 @@ class ChunkValidator:
         self._actor_classes: set[str] = set()
         self._actor_predicates: set[str] = set()
         self._actor_types: list[bytes] = []
+        self._citing_pieces: list[_CitingPiece] = []
+        self._citing_shapes: list[URIRef] = []
         self._wanted: dict[str, list[bytes]] = {}
         self._batch: list[bytes] = []
         self._batch_quads = 0
         self._root = ""
         self._all: list = []
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shacl")
+        self._threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="shacl")
         self._pending: list = []
         self._done: list[set[Violation]] = []
         self._ended = False
@@ -497,6 +529,89 @@ class ChunkValidator:
         self._actor_types = [f"{q} .\n".encode() for q in types if q.object.value in classes]
         self._wanted = {q.object.value: [] for q in items
                         if type(q.object) is ox.NamedNode and q.object.value not in subjects}
+        self._split_actors(items, nquads, subjects)
+
+    def _split_actors(self, items: list[ox.Quad], nquads: bytes, subjects: set[str]) -> None:
+        """Check the actors graph's self-contained part now and keep the rest in pieces.
+
+        A subject *cites* when it points at a claimgraph node of another named graph
+        (a statement's claims and sources): its check needs their types, known only
+        once every source graph is in. The other subjects (actors, their
+        relationship triples, the dataset) are checked at once, with the shapes
+        that target them. Citing subjects are checked at the end, in pieces of about
+        ``batch_quads`` statements, each with the shapes that target citing
+        subjects and carrying the actors' types, the triple each of its
+        ``rdf:Statement`` nodes describes and the types of the nodes it cites.
+        Where one shape targets subjects of both kinds, the graph is checked in
+        one piece at the end, as a whole.
+        """
+        lines = nquads.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if len(lines) != len(items):  # one line per quad: else keep the graph whole
+            return
+        runs: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            runs.setdefault(item.subject.value, []).append(i)
+        citing: dict[str, list[int]] = {}
+        own: list[int] = []
+        for subject, at in runs.items():
+            if any(_cites(items[i], subjects) for i in at):
+                citing[subject] = at
+            else:
+                own.extend(at)
+        if not citing or not own:
+            return
+        own_shapes = self._shapes_targeting([items[i] for i in own])
+        citing_shapes = self._shapes_targeting(
+            [items[i] for at in citing.values() for i in at])
+        if own_shapes & citing_shapes:
+            return
+        # The triples rdf:Statement nodes describe (their ?s ?p ?o).
+        described: dict[tuple[str, str, str], bytes] = {}
+        wanted_triples: set[tuple[str, str, str]] = set()
+        for at in citing.values():
+            parts = {items[i].predicate.value: items[i].object.value for i in at
+                     if items[i].predicate.value in _STATEMENT_PARTS}
+            if len(parts) == 3:
+                wanted_triples.add((parts[_RDF_SUBJECT], parts[_RDF_PREDICATE],
+                                    parts[_RDF_OBJECT]))
+        for i in own:
+            s, p, o, _ = items[i]
+            key = (s.value, p.value, o.value)
+            if key in wanted_triples:
+                described[key] = lines[i] + b"\n"
+        self._submit([b"".join(lines[i] + b"\n" for i in own), *self._actor_types],
+                     sorted(own_shapes))
+        pieces: list[_CitingPiece] = []
+        piece = _CitingPiece()
+        for at in citing.values():
+            if piece.quads >= self.batch_quads:
+                pieces.append(piece)
+                piece = _CitingPiece()
+            piece.quads += len(at)
+            parts = {}
+            for i in at:
+                s, p, o, _ = items[i]
+                piece.lines.append(lines[i] + b"\n")
+                if p.value in _STATEMENT_PARTS:
+                    parts[p.value] = o.value
+                if type(o) is ox.NamedNode and o.value in self._wanted:
+                    piece.cited.add(o.value)
+            key = (parts.get(_RDF_SUBJECT), parts.get(_RDF_PREDICATE), parts.get(_RDF_OBJECT))
+            if key in described:
+                piece.lines.append(described[key])
+        pieces.append(piece)
+        self._citing_pieces = pieces
+        self._citing_shapes = sorted(citing_shapes)
+        self._actors = b""
+
+    def _shapes_targeting(self, items: list[ox.Quad]) -> set[URIRef]:
+        """The actors-graph shapes with a target among ``items``."""
+        classes = {q.object.value for q in items if q.predicate.value == _RDF_TYPE}
+        predicates = {q.predicate.value for q in items}
+        return {shape for shape in self._actor_shapes
+                if self._targets[shape][0] & classes or self._targets[shape][1] & predicates}
 
     def _flush(self) -> None:
         if self._batch_quads:
@@ -504,8 +619,8 @@ class ChunkValidator:
         self._batch, self._batch_quads = [], 0
 
     def _submit(self, parts: list[bytes], shapes: list[URIRef]) -> None:
-        # At most two batches wait, so memory stays bounded.
-        while len(self._pending) >= 2:
+        # At most one batch per thread and one more wait, so memory stays bounded.
+        while len(self._pending) > self._threads:
             self._done.append(self._pending.pop(0).result())
         self._pending.append(self._pool.submit(self._check, parts, shapes))
 
@@ -536,10 +651,14 @@ class ChunkValidator:
         if self.engine != "turbo":
             return
         self._flush()
-        if self._actors is not None:
+        for piece in self._citing_pieces:
+            stubs = [line for iri in sorted(piece.cited) for line in self._wanted[iri]]
+            self._submit([*piece.lines, *self._actor_types, *stubs], self._citing_shapes)
+        self._citing_pieces = []
+        if self._actors:
             stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
             self._submit([self._actors, *stubs], self._actor_shapes)
-            self._actors, self._wanted = b"", {}
+        self._actors, self._wanted = b"", {}
 
     def finish(self) -> list[Violation]:
         """Check what is left and return every violation, sorted (empty: valid)."""
