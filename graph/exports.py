@@ -53,7 +53,7 @@ from rdflib.namespace import RDF
 
 from graph.datacard import render_datacard
 from graph.errors import ExportError
-from graph.rdf import DATA, Quad, named_graphs
+from graph.rdf import DATA, Quad, named_graphs_with_nquads
 from graph.tables import relationships_csv, write_claims_csv, write_graph_xml
 from graph.vocab import ID, PREFIXES
 
@@ -414,13 +414,17 @@ class RdfWriter:
         except OSError as err:
             raise ExportError(f"{self.out_dir / name}: cannot write ({err})") from err
 
-    def add(self, name: URIRef, items: list[ox.Quad]) -> bytes:
-        """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines."""
+    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes | None = None) -> bytes:
+        """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines.
+
+        ``nquads``, where the caller has them already, are the quads' N-Quads lines.
+        """
         # The quads come unique and sorted by their N-Quads text, so the lines of
         # both line formats come out sorted (a term is always followed by a space,
         # which sorts before any character a term can hold).
         triples = [q.triple for q in items]
-        nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
+        if nquads is None:
+            nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
         self._write("graph.nq", nquads)
         self._write("graph.nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         self._write("graph.ttl", _body(ox.serialize(
@@ -554,8 +558,8 @@ def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
     """
     writer = RdfWriter(out_dir)
     try:
-        for name, items in named_graphs(graph):
-            nquads = writer.add(name, items)
+        for name, items, nquads in named_graphs_with_nquads(graph):
+            writer.add(name, items, nquads)
             if on_graph is not None:
                 on_graph(name, items, nquads)
         written = writer.close()

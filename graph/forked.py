@@ -60,14 +60,16 @@ def available_bytes() -> int | None:
     return None
 
 
-def fork_affordable(max_rss: int = FORK_MAX_RSS) -> bool:
+def fork_affordable(max_rss: int | None = None) -> bool:
     """Whether a forked child's copy of this process fits: ``os.fork`` exists, this
-    process holds at most ``max_rss`` bytes, and the machine has at least twice that
-    size free (where it can tell).
+    process holds at most ``max_rss`` bytes (default :data:`FORK_MAX_RSS`), and the
+    machine has at least twice that size free (where it can tell).
 
     >>> fork_affordable(max_rss=0)
     False
     """
+    if max_rss is None:
+        max_rss = FORK_MAX_RSS
     rss = resident_bytes()
     if not hasattr(os, "fork") or rss is None or rss > max_rss:
         return False

@@ -513,6 +513,17 @@ def _graph_of(graph: nx.MultiDiGraph, nid: str, data: dict) -> str | None:
 def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]]]:
     """Yield ``(graph name, sorted unique quads)`` for each named graph.
 
+    As :func:`named_graphs_with_nquads`, without the N-Quads text.
+    """
+    for name, items, _ in named_graphs_with_nquads(graph):
+        yield name, items
+
+
+def named_graphs_with_nquads(
+    graph: nx.MultiDiGraph,
+) -> Iterator[tuple[URIRef, list[ox.Quad], bytes]]:
+    """Yield ``(graph name, sorted unique quads, their N-Quads lines)`` for each named graph.
+
     The quads are pyoxigraph's (what the exports are written with; see
     :func:`rdflib_quad` for rdflib's), sorted by their N-Quads text.
 
@@ -561,9 +572,32 @@ def named_graphs(graph: nx.MultiDiGraph) -> Iterator[tuple[URIRef, list[ox.Quad]
                     out.extend(_relation_quads(s_id, o_id, rel, data))
             for conflict in find_conflicts(stated_figures(graph)):
                 out.extend(_conflict_quads(conflict))
-        # Sorted by N-Quads text: one C call per quad, and a canonical order.
-        unique = {str(item): item for item in out}
-        yield names[key], [unique[k] for k in sorted(unique)]
+        yield names[key], *_sorted_unique(out)
+
+
+def _sorted_unique(items: list[ox.Quad]) -> tuple[list[ox.Quad], bytes]:
+    """``items`` without repeats, sorted by their N-Quads text (a canonical order),
+    and that text.
+
+    The text comes from one pyoxigraph call for all of them (a line per quad),
+    not one string per quad.
+    """
+    text = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
+    lines = text.split(b"\n")
+    if len(lines) != len(items) + 1:  # one line per quad, then the end
+        unique = {str(item): item for item in items}
+        out = [unique[k] for k in sorted(unique)]
+        return out, ox.serialize(out, format=ox.RdfFormat.N_QUADS)
+    out: list[ox.Quad] = []
+    kept: list[bytes] = []
+    last = None
+    for i in sorted(range(len(items)), key=lines.__getitem__):
+        if lines[i] != last:
+            last = lines[i]
+            out.append(items[i])
+            kept.append(last)
+    kept.append(b"")
+    return out, b"\n".join(kept)
 
 
 def bind_prefixes(rdf: Graph) -> Graph:

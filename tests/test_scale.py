@@ -46,6 +46,19 @@ def test_build_with_two_workers_writes_the_same_bytes_as_one(tmp_path, corpus16,
     assert report2.summary() == report1.summary()
 
 
+def test_graph_files_written_in_a_forked_child_or_here_are_the_same_bytes(
+        tmp_path, corpus16, one_worker, monkeypatch):
+    import graph.forked
+
+    out1, report1 = one_worker
+    assert graph.forked.fork_affordable()  # a small build forks its graph-files writer
+    monkeypatch.setattr(graph.forked, "FORK_MAX_RSS", 0)
+    assert not graph.forked.fork_affordable()
+    report = build([corpus16], tmp_path / "here", workers=1, cache_dir=None)
+    assert _same_files(out1, tmp_path / "here") == []
+    assert report.summary() == report1.summary()
+
+
 def test_extract_documents_equals_extracting_each_alone(nlp, corpus16):
     docs = [read_document(p) for p in sorted(corpus16.iterdir())[:4]]
     assert extract_documents(docs, nlp) == [extract_document(d, nlp) for d in docs]
