@@ -384,11 +384,11 @@ _INSTANCES = str(ID)
 """Where claimgraph's own nodes (and its vocabulary) have their IRIs."""
 
 
-def _cites(item: ox.Quad, subjects: set[str]) -> bool:
-    """Whether ``item`` points at a claimgraph node that is not one of ``subjects``."""
-    o = item.object
-    return (type(o) is ox.NamedNode and item.predicate.value != _RDF_TYPE
-            and o.value.startswith(_INSTANCES) and o.value not in subjects)
+def _cites(row: tuple[str, str, str, bool], subjects: set[str]) -> bool:
+    """Whether a (subject, predicate, object, object is an IRI) row points at a
+    claimgraph node that is not one of ``subjects``."""
+    _, p, o, iri = row
+    return iri and p != _RDF_TYPE and o.startswith(_INSTANCES) and o not in subjects
 
 
 @dataclass
@@ -513,10 +513,14 @@ class ChunkValidator:
         if self._actors is not None:
             raise ClaimgraphError("the actors graph came twice")
         self._actors = nquads
-        subjects = {q.subject.value for q in items}
-        types = [q for q in items if q.predicate.value == _RDF_TYPE]
-        self._actor_classes = {q.object.value for q in types}
-        predicates = {q.predicate.value for q in items}
+        # Each term's text read once (pyoxigraph makes a new string at each read).
+        named_node = ox.NamedNode
+        rows = [(q.subject.value, q.predicate.value, q.object.value, type(q.object) is named_node)
+                for q in items]
+        subjects = {row[0] for row in rows}
+        type_rows = [i for i, row in enumerate(rows) if row[1] == _RDF_TYPE]
+        self._actor_classes = {rows[i][2] for i in type_rows}
+        predicates = {row[1] for row in rows}
         for shape, (classes, preds) in sorted(self._targets.items()):
             targeted = classes & self._actor_classes or preds & predicates
             (self._actor_shapes if targeted else self._source_shapes).append(shape)
@@ -526,13 +530,17 @@ class ChunkValidator:
         # for it with sh:class (relationship statements' and conflicts' types would
         # only make every batch larger).
         classes = _checked_classes()
-        self._actor_types = [f"{q} .\n".encode() for q in types if q.object.value in classes]
-        self._wanted = {q.object.value: [] for q in items
-                        if type(q.object) is ox.NamedNode and q.object.value not in subjects}
-        self._split_actors(items, nquads, subjects)
+        self._actor_types = [f"{items[i]} .\n".encode() for i in type_rows
+                             if rows[i][2] in classes]
+        self._wanted = {o: [] for _, _, o, iri in rows if iri and o not in subjects}
+        self._split_actors(rows, nquads, subjects)
 
-    def _split_actors(self, items: list[ox.Quad], nquads: bytes, subjects: set[str]) -> None:
+    def _split_actors(self, rows: list[tuple[str, str, str, bool]], nquads: bytes,
+                      subjects: set[str]) -> None:
         """Check the actors graph's self-contained part now and keep the rest in pieces.
+
+        ``rows`` are the graph's quads as (subject, predicate, object, whether the
+        object is an IRI), in the order of the lines of ``nquads``.
 
         A subject *cites* when it points at a claimgraph node of another named graph
         (a statement's claims and sources): its check needs their types, known only
@@ -548,43 +556,30 @@ class ChunkValidator:
         lines = nquads.split(b"\n")
         if lines and not lines[-1]:
             lines.pop()
-        if len(lines) != len(items):  # one line per quad: else keep the graph whole
+        if len(lines) != len(rows):  # one line per quad: else keep the graph whole
             return
         runs: dict[str, list[int]] = {}
-        for i, item in enumerate(items):
-            runs.setdefault(item.subject.value, []).append(i)
+        for i, row in enumerate(rows):
+            runs.setdefault(row[0], []).append(i)
         citing: dict[str, list[int]] = {}
         own: list[int] = []
         for subject, at in runs.items():
-            if any(_cites(items[i], subjects) for i in at):
+            if any(_cites(rows[i], subjects) for i in at):
                 citing[subject] = at
             else:
                 own.extend(at)
         if not citing or not own:
             return
-        own_shapes = self._shapes_targeting([items[i] for i in own])
-        citing_shapes = self._shapes_targeting(
-            [items[i] for at in citing.values() for i in at])
+        own_shapes = self._shapes_targeting([rows[i] for i in own])
+        citing_shapes = self._shapes_targeting([rows[i] for at in citing.values() for i in at])
         if own_shapes & citing_shapes:
             return
-        # The triples rdf:Statement nodes describe (their ?s ?p ?o).
-        described: dict[tuple[str, str, str], bytes] = {}
-        wanted_triples: set[tuple[str, str, str]] = set()
-        for at in citing.values():
-            parts = {items[i].predicate.value: items[i].object.value for i in at
-                     if items[i].predicate.value in _STATEMENT_PARTS}
-            if len(parts) == 3:
-                wanted_triples.add((parts[_RDF_SUBJECT], parts[_RDF_PREDICATE],
-                                    parts[_RDF_OBJECT]))
-        for i in own:
-            s, p, o, _ = items[i]
-            key = (s.value, p.value, o.value)
-            if key in wanted_triples:
-                described[key] = lines[i] + b"\n"
+        own_triples = {rows[i][:3]: i for i in own}
         self._submit([b"".join(lines[i] + b"\n" for i in own), *self._actor_types],
                      sorted(own_shapes))
         pieces: list[_CitingPiece] = []
         piece = _CitingPiece()
+        wanted = self._wanted
         for at in citing.values():
             if piece.quads >= self.batch_quads:
                 pieces.append(piece)
@@ -592,24 +587,26 @@ class ChunkValidator:
             piece.quads += len(at)
             parts = {}
             for i in at:
-                s, p, o, _ = items[i]
+                _, p, o, iri = rows[i]
                 piece.lines.append(lines[i] + b"\n")
-                if p.value in _STATEMENT_PARTS:
-                    parts[p.value] = o.value
-                if type(o) is ox.NamedNode and o.value in self._wanted:
-                    piece.cited.add(o.value)
-            key = (parts.get(_RDF_SUBJECT), parts.get(_RDF_PREDICATE), parts.get(_RDF_OBJECT))
-            if key in described:
-                piece.lines.append(described[key])
+                if p in _STATEMENT_PARTS:
+                    parts[p] = o
+                if iri and o in wanted:
+                    piece.cited.add(o)
+            # The triple an rdf:Statement describes (its ?s ?p ?o), where there is one.
+            described = own_triples.get(
+                (parts.get(_RDF_SUBJECT), parts.get(_RDF_PREDICATE), parts.get(_RDF_OBJECT)))
+            if described is not None:
+                piece.lines.append(lines[described] + b"\n")
         pieces.append(piece)
         self._citing_pieces = pieces
         self._citing_shapes = sorted(citing_shapes)
         self._actors = b""
 
-    def _shapes_targeting(self, items: list[ox.Quad]) -> set[URIRef]:
-        """The actors-graph shapes with a target among ``items``."""
-        classes = {q.object.value for q in items if q.predicate.value == _RDF_TYPE}
-        predicates = {q.predicate.value for q in items}
+    def _shapes_targeting(self, rows: list[tuple[str, str, str, bool]]) -> set[URIRef]:
+        """The actors-graph shapes with a target among ``rows`` (as in :meth:`_split_actors`)."""
+        classes = {o for _, p, o, _ in rows if p == _RDF_TYPE}
+        predicates = {p for _, p, _, _ in rows}
         return {shape for shape in self._actor_shapes
                 if self._targets[shape][0] & classes or self._targets[shape][1] & predicates}
 
