@@ -53,7 +53,7 @@ from rdflib.namespace import RDF
 
 from graph.datacard import render_datacard
 from graph.errors import ExportError
-from graph.rdf import DATA, Quad, named_graphs_with_nquads
+from graph.rdf import DATA, Quad, named_graphs_with_nquads, ntriples_from_nquads
 from graph.tables import relationships_csv, write_claims_csv, write_graph_xml
 from graph.vocab import ID, PREFIXES
 
@@ -375,20 +375,6 @@ def _body(text: bytes) -> bytes:
     return text[start:]
 
 
-def _ntriples(nquads: bytes, name: str, triples: list[ox.Triple]) -> bytes:
-    """The N-Triples lines of one named graph, from its N-Quads lines.
-
-    Each N-Quads line is the N-Triples line with `` <name>`` before its final
-    `` .``; a line holds no raw line break, so that text ends a line only, and
-    removing it keeps the lines in order. Serialised anew where a line does not
-    end so.
-    """
-    suffix = f" <{name}> .\n".encode()
-    if nquads.count(suffix) == len(triples) and nquads.count(b"\n") == len(triples):
-        return nquads.replace(suffix, b" .\n")
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-
-
 class RdfWriter:
     """Write the RDF exports one named graph at a time, in bounded memory.
 
@@ -440,7 +426,7 @@ class RdfWriter:
         if nquads is None:
             nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
         self._write("graph.nq", nquads)
-        self._write("graph.nt", _ntriples(nquads, str(name), triples))
+        self._write("graph.nt", ntriples_from_nquads(nquads, name))
         self._write("graph.ttl", _body(ox.serialize(
             triples, format=ox.RdfFormat.TURTLE, prefixes=TEXT_PREFIXES)))
         self._write("graph.trig", _body(ox.serialize(

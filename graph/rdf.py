@@ -600,6 +600,25 @@ def _sorted_unique(items: list[ox.Quad]) -> tuple[list[ox.Quad], bytes]:
     return out, b"\n".join(kept)
 
 
+def ntriples_from_nquads(nquads: bytes, name: URIRef | str) -> bytes:
+    """The N-Triples lines of one named graph ``name``, from its N-Quads lines.
+
+    Each N-Quads line is the N-Triples line with `` <name>`` before its final
+    `` .``; a line holds no raw line break, so that text can only end a line, and
+    cutting it keeps the lines in their order. Where a line does not end so, the
+    text is parsed and written again.
+
+    >>> ntriples_from_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n', "http://e/g")
+    b'<http://e/a> <http://e/p> "x" .\\n'
+    """
+    suffix = f" <{name}> .\n".encode()
+    lines = nquads.count(b"\n")
+    if nquads.count(suffix) == lines and (not nquads or nquads.endswith(b"\n")):
+        return nquads.replace(suffix, b" .\n")
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+
+
 def bind_prefixes(rdf: Graph) -> Graph:
     """Bind every prefix of :data:`graph.vocab.PREFIXES` on ``rdf`` and return it."""
     for prefix, ns in PREFIXES.items():
