@@ -48,6 +48,7 @@ from rdflib.term import Node
 
 from graph.data import DATA
 from graph.errors import ClaimgraphError
+from graph.ids import ONTOLOGY
 from graph.rdf import ACTORS_GRAPH, ntriples_from_nquads
 from graph.vocab import ID, PREFIXES
 
@@ -382,23 +383,28 @@ _RDF_TYPE = str(RDF.type)
 _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _STATEMENT_PARTS = frozenset((_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT))
 _INSTANCES = str(ID)
-"""Where claimgraph's own nodes (and its vocabulary) have their IRIs."""
+"""Where claimgraph's own nodes have their IRIs..."""
+_VOCABULARY = ONTOLOGY.rstrip("#")
+"""...except the ontology and its terms."""
 
 
 def _cites(row: tuple[str, str, str, bool], subjects: set[str]) -> bool:
     """Whether a (subject, predicate, object, object is an IRI) row points at a
-    claimgraph node that is not one of ``subjects``."""
+    claimgraph node (not a term of the ontology) that is not one of ``subjects``."""
     _, p, o, iri = row
-    return iri and p != _RDF_TYPE and o.startswith(_INSTANCES) and o not in subjects
+    return (iri and p != _RDF_TYPE and o.startswith(_INSTANCES)
+            and not o.startswith(_VOCABULARY) and o not in subjects)
 
 
 @dataclass
-class _CitingPiece:
-    """Subjects of the actors graph that cite other graphs' nodes, checked together."""
+class _CitingSubject:
+    """A subject of the actors graph that cites other graphs' nodes: its lines (and
+    the triple it describes, if a statement), the nodes it cites and how many of
+    them have not come yet."""
 
     lines: list[bytes] = field(default_factory=list)
     cited: set[str] = field(default_factory=set)
-    quads: int = 0
+    missing: int = 0
 
 
 class ChunkValidator:
@@ -417,9 +423,9 @@ class ChunkValidator:
     the ``rdf:type`` statements of the actors graph that name a class some shape
     asks for with ``sh:class`` (an actor's ``cg:Actor``). The actors graph is split
     by subject (:meth:`_split_actors`): what cites no other graph's node (actors,
-    their relationship triples) is checked as soon as it comes; the relationship
-    statements and figure conflicts, which cite claims and sources, are checked once
-    the last source graph is in, in pieces of about ``batch_quads`` statements, each
+    their relationship triples) is checked as soon as it comes; a relationship
+    statement or figure conflict, which cites claims and sources, once the graphs
+    holding them are in, in pieces of about ``batch_quads`` statements, each
     carrying the actors' types, the triple each statement describes and the types
     of the claims and sources it cites.
 
@@ -457,7 +463,11 @@ class ChunkValidator:
         self._actor_classes: set[str] = set()
         self._actor_predicates: set[str] = set()
         self._actor_types: list[bytes] = []
-        self._citing_pieces: list[_CitingPiece] = []
+        self._citing: list[_CitingSubject] = []
+        self._waiting: dict[str, list[int]] = {}
+        self._ready: list[int] = []
+        self._ready_quads = 0
+        self._arrived: dict[str, URIRef] = {}
         self._citing_shapes: list[URIRef] = []
         self._wanted: dict[str, list[bytes]] = {}
         self._batch: list[bytes] = []
@@ -498,9 +508,14 @@ class ChunkValidator:
                     raise ClaimgraphError(
                         f"{s.value} in {g.value} is a {o.value}, which only the actors "
                         "graph may hold; the shapes cannot be checked graph by graph")
-                lines = wanted.get(s.value)
+                node = s.value
+                lines = wanted.get(node)
                 if lines is not None:
                     lines.append(f"{item.triple} .\n".encode())
+                    self._arrive(node, name)
+        if self._ready_quads >= self.batch_quads:
+            self._submit_citing(self._ready)
+            self._ready, self._ready_quads = [], 0
         if document != self._root:
             self._root = document
             if self._batch_quads >= self.batch_quads:
@@ -546,9 +561,10 @@ class ChunkValidator:
 
         A subject *cites* when it points at a claimgraph node of another named graph
         (a statement's claims and sources): its check needs their types, known only
-        once every source graph is in. The other subjects (actors, their
-        relationship triples, the dataset) are checked at once, with the shapes
-        that target them. Citing subjects are checked at the end, in pieces of about
+        once the graphs holding them are in (:meth:`_arrive`). The other subjects
+        (actors, their relationship triples, the dataset) are checked at once, with
+        the shapes that target them. Citing subjects are checked as they become
+        ready (those whose cited nodes never come, at the end), in pieces of about
         ``batch_quads`` statements, each with the shapes that target citing
         subjects and carrying the actors' types, the triple each of its
         ``rdf:Statement`` nodes describes and the types of the nodes it cites.
@@ -579,29 +595,25 @@ class ChunkValidator:
         own_triples = {rows[i][:3]: i for i in own}
         self._submit([b"".join(lines[i] + b"\n" for i in own), *self._actor_types],
                      sorted(own_shapes))
-        pieces: list[_CitingPiece] = []
-        piece = _CitingPiece()
-        wanted = self._wanted
         for at in citing.values():
-            if piece.quads >= self.batch_quads:
-                pieces.append(piece)
-                piece = _CitingPiece()
-            piece.quads += len(at)
+            subject = _CitingSubject()
             parts = {}
             for i in at:
-                _, p, o, iri = rows[i]
-                piece.lines.append(lines[i] + b"\n")
+                _, p, o, _ = rows[i]
+                subject.lines.append(lines[i] + b"\n")
                 if p in _STATEMENT_PARTS:
                     parts[p] = o
-                if iri and o in wanted:
-                    piece.cited.add(o)
+                if _cites(rows[i], subjects):
+                    subject.cited.add(o)
             # The triple an rdf:Statement describes (its ?s ?p ?o), where there is one.
             described = own_triples.get(
                 (parts.get(_RDF_SUBJECT), parts.get(_RDF_PREDICATE), parts.get(_RDF_OBJECT)))
             if described is not None:
-                piece.lines.append(lines[described] + b"\n")
-        pieces.append(piece)
-        self._citing_pieces = pieces
+                subject.lines.append(lines[described] + b"\n")
+            subject.missing = len(subject.cited)
+            for iri in subject.cited:
+                self._waiting.setdefault(iri, []).append(len(self._citing))
+            self._citing.append(subject)
         self._citing_shapes = sorted(citing_shapes)
         self._actors = b""
 
@@ -611,6 +623,38 @@ class ChunkValidator:
         predicates = {p for _, p, _, _ in rows}
         return {shape for shape in self._actor_shapes
                 if self._targets[shape][0] & classes or self._targets[shape][1] & predicates}
+
+    def _arrive(self, node: str, name: URIRef) -> None:
+        """Note that the types of ``node``, cited by the actors graph, came in graph ``name``.
+
+        The subjects citing it wait for one node fewer; those waiting for none are
+        ready to be checked. A node's statements all live in one named graph, so
+        its types are complete with that graph: a node typed in a second graph
+        stops the check.
+        """
+        first = self._arrived.setdefault(node, name)
+        if first != name:
+            raise ClaimgraphError(
+                f"{node} has statements in {first} and in {name}; the shapes cannot be "
+                "checked graph by graph")
+        for k in self._waiting.pop(node, ()):
+            subject = self._citing[k]
+            subject.missing -= 1
+            if not subject.missing:
+                self._ready.append(k)
+                self._ready_quads += len(subject.lines)
+
+    def _submit_citing(self, chosen: list[int]) -> None:
+        """Queue a check of the citing subjects ``chosen`` (indices into the list)."""
+        if not chosen:
+            return
+        subjects = [self._citing[k] for k in chosen]
+        cited = sorted({iri for subject in subjects for iri in subject.cited})
+        stubs = [line for iri in cited for line in self._wanted.get(iri, ())]
+        self._submit([line for subject in subjects for line in subject.lines]
+                     + self._actor_types + stubs, self._citing_shapes)
+        for k in chosen:
+            self._citing[k] = _CitingSubject()  # checked: its lines are not needed again
 
     def _flush(self) -> None:
         if self._batch_quads:
@@ -650,10 +694,21 @@ class ChunkValidator:
         if self.engine != "turbo":
             return
         self._flush()
-        for piece in self._citing_pieces:
-            stubs = [line for iri in sorted(piece.cited) for line in self._wanted[iri]]
-            self._submit([*piece.lines, *self._actor_types, *stubs], self._citing_shapes)
-        self._citing_pieces = []
+        # Subjects still waiting for a cited node (which never came) go with the
+        # last ready ones, in pieces of about batch_quads statements.
+        ready = set(self._ready)
+        rest = self._ready + [k for k, subject in enumerate(self._citing)
+                              if subject.missing and k not in ready]
+        piece: list[int] = []
+        size = 0
+        for k in rest:
+            piece.append(k)
+            size += len(self._citing[k].lines)
+            if size >= self.batch_quads:
+                self._submit_citing(piece)
+                piece, size = [], 0
+        self._submit_citing(piece)
+        self._citing, self._waiting, self._ready, self._ready_quads = [], {}, [], 0
         if self._actors:
             stubs = [line for iri in sorted(self._wanted) for line in self._wanted[iri]]
             self._submit([self._actors, *stubs], self._actor_shapes)

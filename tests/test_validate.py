@@ -373,3 +373,46 @@ def test_validate_reports_focus_path_and_message(engine):
                           SHAPES + "Actor-label")
     assert "actor/russia: an actor needs exactly one" in describe([v])
     assert "rdfs:label" in describe([v])
+
+
+@TURBO
+def test_chunk_validator_checks_a_statement_once_the_graphs_it_cites_are_in():
+    """A relationship statement is checked as soon as the claims and sources it cites
+    have come, not at the end; a cited node typed in two graphs stops the check."""
+    sample = sample_graph()
+    graphs = list(named_graphs(sample))
+    checked: list[str] = []
+    checker = ChunkValidator(engine="turbo", batch_quads=1)
+    real_submit = checker._submit
+
+    def submit(parts, shapes):
+        checked.append("statements" if str(CG.Relationship) in b"".join(parts).decode()
+                       else "other")
+        real_submit(parts, shapes)
+
+    checker._submit = submit
+    try:
+        for name, items in graphs:
+            sid = str(name).removeprefix(str(ID))
+            checker.add(name, items, rdf_bytes(items, "nquads"),
+                        document=sample.nodes.get(sid, {}).get("parent") or sid)
+        before_end = list(checked)
+    finally:
+        assert checker.finish() == []
+    assert "statements" in before_end
+
+    again = ChunkValidator(engine="turbo")
+    try:
+        name, items = graphs[0]
+        again.add(name, items, rdf_bytes(items, "nquads"), document="actors")
+        cited = next(q.object for q in items if q.predicate.value == str(PROV.wasDerivedFrom))
+        twice = ox.Quad(cited, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim)),
+                        ox.NamedNode(str(ID["source/elsewhere"])))
+        for name, items in graphs[1:]:
+            sid = str(name).removeprefix(str(ID))
+            again.add(name, items, rdf_bytes(items, "nquads"), document=sid)
+        with pytest.raises(ClaimgraphError, match="the shapes cannot be checked graph by graph"):
+            again.add(URIRef(str(ID["source/elsewhere"])), [twice],
+                      rdf_bytes([twice], "nquads"), document="source/elsewhere")
+    finally:
+        again.close()
