@@ -382,10 +382,9 @@ def _checked_classes(path: Path = SHAPES_PATH) -> frozenset[str]:
 _RDF_TYPE = str(RDF.type)
 _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _STATEMENT_PARTS = frozenset((_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT))
+# claimgraph's own nodes have IRIs under ID, and so do the ontology and its terms.
 _INSTANCES = str(ID)
-"""Where claimgraph's own nodes have their IRIs..."""
 _VOCABULARY = ONTOLOGY.rstrip("#")
-"""...except the ontology and its terms."""
 
 
 def _cites(row: tuple[str, str, str, bool], subjects: set[str]) -> bool:
