@@ -36,28 +36,26 @@ the build's peak from 1.8 GB to 2.6 GB. Below this size the copy is small enough
 to pay for the time it saves."""
 
 
-def resident_bytes() -> int | None:
-    """This process's resident memory in bytes (``/proc/self/status``), or ``None``."""
+def _kilobytes_field(path: str, key: str) -> int | None:
+    """The value in bytes of a ``key:  N kB`` line of a /proc file, or ``None``."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory in bytes (``/proc/self/status``), or ``None``."""
+    return _kilobytes_field("/proc/self/status", "VmRSS")
 
 
 def available_bytes() -> int | None:
     """Memory the machine can still give (``MemAvailable`` of ``/proc/meminfo``), or ``None``."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+    return _kilobytes_field("/proc/meminfo", "MemAvailable")
 
 
 def fork_affordable(max_rss: int | None = None) -> bool:
