@@ -437,10 +437,10 @@ def _write_rdf_files(graph: nx.MultiDiGraph, staging: Path, checker: ChunkValida
     from graph.exports import write_rdf_exports
     from graph.vocab import ID
 
-    def check(name: URIRef, items: list, nquads: bytes) -> None:
+    def check(name: URIRef, items: list, ntriples: bytes) -> None:
         sid = str(name).removeprefix(ID)
         parent = graph.nodes.get(sid, {}).get("parent")
-        checker.add(name, items, nquads, document=parent or sid)
+        checker.add(name, items, ntriples, document=parent or sid)
 
     _, triples = write_rdf_exports(graph, staging, on_graph=check)
     return triples

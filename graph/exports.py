@@ -414,19 +414,16 @@ class RdfWriter:
         except OSError as err:
             raise ExportError(f"{self.out_dir / name}: cannot write ({err})") from err
 
-    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes | None = None) -> bytes:
-        """Write one named graph (its sorted pyoxigraph quads); return its N-Quads lines.
-
-        ``nquads``, where the caller has them already, are the quads' N-Quads lines.
-        """
+    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes) -> bytes:
+        """Write one named graph: its sorted pyoxigraph quads and their N-Quads lines
+        (:func:`graph.rdf.named_graphs_with_nquads`). Return its N-Triples lines."""
         # The quads come unique and sorted by their N-Quads text, so the lines of
         # both line formats come out sorted (a term is always followed by a space,
         # which sorts before any character a term can hold).
         triples = [q.triple for q in items]
-        if nquads is None:
-            nquads = ox.serialize(items, format=ox.RdfFormat.N_QUADS)
+        ntriples = ntriples_from_nquads(nquads, name)
         self._write("graph.nq", nquads)
-        self._write("graph.nt", ntriples_from_nquads(nquads, name))
+        self._write("graph.nt", ntriples)
         self._write("graph.ttl", _body(ox.serialize(
             triples, format=ox.RdfFormat.TURTLE, prefixes=TEXT_PREFIXES)))
         self._write("graph.trig", _body(ox.serialize(
@@ -434,7 +431,7 @@ class RdfWriter:
         self._write("graph.jsonld", self._jsonld.graph(name, items, first=self.graphs == 0))
         self.quads += len(items)
         self.graphs += 1
-        return nquads
+        return ntriples
 
     def close(self) -> dict[str, Path]:
         """Finish every file and rename it into place; return name -> path."""
@@ -543,7 +540,7 @@ def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
     out_dir
         Folder to write into; made if missing.
     on_graph
-        Called with each named graph's name, quads and N-Quads lines once written
+        Called with each named graph's name, quads and N-Triples lines once written
         (the build validates them as they come).
 
     Returns
@@ -559,9 +556,9 @@ def write_rdf_exports(graph: nx.MultiDiGraph, out_dir: Path,
     writer = RdfWriter(out_dir)
     try:
         for name, items, nquads in named_graphs_with_nquads(graph):
-            writer.add(name, items, nquads)
+            ntriples = writer.add(name, items, nquads)
             if on_graph is not None:
-                on_graph(name, items, nquads)
+                on_graph(name, items, ntriples)
         written = writer.close()
     except BaseException:
         writer.abort()

@@ -49,7 +49,7 @@ from rdflib.term import Node
 from graph.data import DATA
 from graph.errors import ClaimgraphError
 from graph.ids import ONTOLOGY
-from graph.rdf import ACTORS_GRAPH, ntriples_from_nquads
+from graph.rdf import ACTORS_GRAPH
 from graph.vocab import ID, PREFIXES
 
 SHAPES_PATH = DATA / "shapes.ttl"
@@ -479,8 +479,10 @@ class ChunkValidator:
         self._done: list[set[Violation]] = []
         self._ended = False
 
-    def add(self, name: URIRef, items: list[ox.Quad], nquads: bytes, document: str) -> None:
-        """Take one named graph: its name, pyoxigraph quads and N-Quads lines.
+    def add(self, name: URIRef, items: list[ox.Quad], ntriples: bytes, document: str) -> None:
+        """Take one named graph: its name, pyoxigraph quads and N-Triples lines (the
+        shapes read the union of the graphs, and the engine reads N-Triples faster
+        than N-Quads: shorter lines).
 
         ``document`` names the document the graph comes from (an article and its
         reader comments share one), so that its graphs share a batch.
@@ -491,7 +493,7 @@ class ChunkValidator:
             self._all.extend(items)
             return
         if name == ACTORS_GRAPH:
-            self._take_actors(items, nquads)
+            self._take_actors(items, ntriples)
             return
         if self._actors is None:
             raise ClaimgraphError("a source graph came before the actors graph")
@@ -519,16 +521,13 @@ class ChunkValidator:
             self._root = document
             if self._batch_quads >= self.batch_quads:
                 self._flush()
-        self._batch.append(ntriples_from_nquads(nquads, name))
+        self._batch.append(ntriples)
         self._batch_quads += len(items)
 
-    def _take_actors(self, items: list[ox.Quad], nquads: bytes) -> None:
+    def _take_actors(self, items: list[ox.Quad], ntriples: bytes) -> None:
         if self._actors is not None:
             raise ClaimgraphError("the actors graph came twice")
-        # Checked as N-Triples: the shapes read the union of the graphs, and the
-        # engine reads N-Triples faster than N-Quads (shorter lines).
-        nquads = ntriples_from_nquads(nquads, ACTORS_GRAPH)
-        self._actors = nquads
+        self._actors = ntriples
         # Each term's text read once (pyoxigraph makes a new string at each read).
         named_node = ox.NamedNode
         rows = [(q.subject.value, q.predicate.value, q.object.value, type(q.object) is named_node)
@@ -549,14 +548,14 @@ class ChunkValidator:
         self._actor_types = [f"{items[i].triple} .\n".encode() for i in type_rows
                              if rows[i][2] in classes]
         self._wanted = {o: [] for _, _, o, iri in rows if iri and o not in subjects}
-        self._split_actors(rows, nquads, subjects)
+        self._split_actors(rows, ntriples, subjects)
 
-    def _split_actors(self, rows: list[tuple[str, str, str, bool]], nquads: bytes,
+    def _split_actors(self, rows: list[tuple[str, str, str, bool]], ntriples: bytes,
                       subjects: set[str]) -> None:
         """Check the actors graph's self-contained part now and keep the rest in pieces.
 
         ``rows`` are the graph's quads as (subject, predicate, object, whether the
-        object is an IRI), in the order of the lines of ``nquads``.
+        object is an IRI), in the order of the lines of ``ntriples``.
 
         A subject *cites* when it points at a claimgraph node of another named graph
         (a statement's claims and sources): its check needs their types, known only
@@ -570,7 +569,7 @@ class ChunkValidator:
         Where one shape targets subjects of both kinds, the graph is checked in
         one piece at the end, as a whole.
         """
-        lines = nquads.split(b"\n")
+        lines = ntriples.split(b"\n")
         if lines and not lines[-1]:
             lines.pop()
         if len(lines) != len(rows):  # one line per quad: else keep the graph whole

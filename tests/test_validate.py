@@ -290,7 +290,7 @@ def _checked_in_chunks(g: Graph, batch_quads: int) -> list[Violation]:
         for name, _ in named_graphs(sample):
             items = sorted(to_oxigraph(by_graph.get(name, [])), key=str)
             sid = str(name).removeprefix(ID)
-            checker.add(name, items, rdf_bytes(items, "nquads"),
+            checker.add(name, items, rdf_bytes(items, "ntriples"),
                         document=sample.nodes.get(sid, {}).get("parent") or sid)
     except ClaimgraphError:
         checker.close()
@@ -394,7 +394,7 @@ def test_chunk_validator_checks_a_statement_once_the_graphs_it_cites_are_in():
     try:
         for name, items in graphs:
             sid = str(name).removeprefix(str(ID))
-            checker.add(name, items, rdf_bytes(items, "nquads"),
+            checker.add(name, items, rdf_bytes(items, "ntriples"),
                         document=sample.nodes.get(sid, {}).get("parent") or sid)
         before_end = list(checked)
     finally:
@@ -404,15 +404,15 @@ def test_chunk_validator_checks_a_statement_once_the_graphs_it_cites_are_in():
     again = ChunkValidator(engine="turbo")
     try:
         name, items = graphs[0]
-        again.add(name, items, rdf_bytes(items, "nquads"), document="actors")
+        again.add(name, items, rdf_bytes(items, "ntriples"), document="actors")
         cited = next(q.object for q in items if q.predicate.value == str(PROV.wasDerivedFrom))
         twice = ox.Quad(cited, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim)),
                         ox.NamedNode(str(ID["source/elsewhere"])))
         for name, items in graphs[1:]:
             sid = str(name).removeprefix(str(ID))
-            again.add(name, items, rdf_bytes(items, "nquads"), document=sid)
+            again.add(name, items, rdf_bytes(items, "ntriples"), document=sid)
         with pytest.raises(ClaimgraphError, match="the shapes cannot be checked graph by graph"):
             again.add(URIRef(str(ID["source/elsewhere"])), [twice],
-                      rdf_bytes([twice], "nquads"), document="source/elsewhere")
+                      rdf_bytes([twice], "ntriples"), document="source/elsewhere")
     finally:
         again.close()
