@@ -7,10 +7,12 @@ exports. One broken document is reported and the rest still build; a build that
 fails midway leaves the previous exports as they were.
 
 With a cache folder, extractions are cached per document (:mod:`graph.cache`) and
-each finished build leaves a manifest there (:func:`build_key` of its inputs and
-the size and time of every file written). A build whose inputs have the same key
-and whose files are still as written skips assembly, validation and export: it
-only reads the documents to compute the key.
+each finished build leaves a manifest there (:mod:`graph.manifest`: keys of its
+inputs, the errors it reported and the size and time of every file written). A
+build whose inputs match and whose files are still as written skips extraction,
+assembly, validation and export: if the files are the same bytes it does not even
+parse them. A build in which a document failed to extract leaves no manifest, so
+the next one tries that document again.
 
 Validation uses the fastest SHACL engine installed (:func:`graph.validate.fast_engine`).
 After extraction the build runs on both cores where it can: the RDF is written
@@ -23,8 +25,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -33,14 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from graph.assemble import assemble
-from graph.data import DATA
+from graph import manifest
 from graph.errors import BuildFailedError, ReadError, ValidationError
 from graph.model import Document, Extraction
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from graph.parallel import Workers
     from graph.validate import ChunkValidator
 
@@ -223,67 +222,6 @@ def extract_all(
     return [r for r in results if r is not None], cached, failures
 
 
-PACKAGE = Path(__file__).resolve().parent
-
-
-def build_key(document_keys: Sequence[str], *, html: bool) -> str:
-    """Digest of everything a build's output depends on.
-
-    That is each document's cache key (its content and the pipeline version), in
-    order, the data files that shape the exports (shapes, ontology, JSON-LD context,
-    queries), the HTML templates, claimgraph's own code (a new version may write
-    different exports) and whether HTML is written.
-    """
-    h = hashlib.sha256(f"html={html}\n".encode())
-    files = [p for p in sorted(DATA.iterdir()) if p.is_file()]
-    files += sorted(PACKAGE.rglob("*.py"))
-    for folder in (PACKAGE / "templates", PACKAGE / "static", DATA / "queries"):
-        if folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        root = DATA.parent if path.is_relative_to(DATA.parent) else PACKAGE.parent
-        h.update(str(path.relative_to(root)).encode() + b"\0")
-        h.update(path.read_bytes())
-    for key in document_keys:
-        h.update(key.encode() + b"\n")
-    return h.hexdigest()
-
-
-def _manifest_path(cache_dir: Path, out_dir: Path) -> Path:
-    where = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    return cache_dir / "builds" / f"{where}.json"
-
-
-def _file_stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _unchanged(cache_dir: Path, out_dir: Path, key: str) -> dict | None:
-    """The manifest of the last build into ``out_dir`` if it had ``key`` and its files stand."""
-    try:
-        manifest = json.loads(_manifest_path(cache_dir, out_dir).read_text(encoding="utf-8"))
-        if manifest.get("key") != key:
-            return None
-        for name, stamp in manifest["files"].items():
-            if _file_stamp(out_dir / name) != stamp:
-                return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return manifest
-
-
-def _write_manifest(cache_dir: Path, out_dir: Path, key: str, written: dict[str, Path],
-                    counts: dict[str, int]) -> None:
-    from graph.exports import write_atomic
-
-    path = _manifest_path(cache_dir, out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    manifest = {"key": key, "counts": counts,
-                "files": {name: _file_stamp(p) for name, p in sorted(written.items())}}
-    write_atomic(path, json.dumps(manifest, sort_keys=True).encode("utf-8"))
-
-
 STAGING_PREFIX = ".staging-"
 """Exports are written into a hidden staging folder inside --out, then renamed into place."""
 
@@ -358,7 +296,7 @@ def build(
     # now, so that they load the language model while the documents are read. A
     # rebuild may turn out unchanged and need none.
     count = worker_count(workers, len(files))
-    first = cache_dir is None or not _manifest_path(cache_dir, out_dir).exists()
+    first = cache_dir is None or not manifest.manifest_path(cache_dir, out_dir).exists()
     started = Workers(count) if count > 1 and first else None
     try:
         return _build(files, errors, out_dir, workers=workers, cache_dir=cache_dir,
@@ -374,6 +312,21 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
            progress: ProgressFn | None, started: Workers | None) -> BuildReport:
     from graph.cache import document_key
 
+    corpus = None
+    if cache_dir is not None:
+        names = [(str(display_path(path)), path) for path in files]
+        corpus = manifest.corpus_key(names, max_bytes=max_bytes, html=html)
+        last = manifest.unchanged(cache_dir, out_dir, corpus=corpus) if corpus else None
+        if last is not None:  # the same files, byte for byte: nothing to read
+            errors = errors + last["errors"]
+            if strict and errors:
+                raise BuildFailedError(
+                    f"{len(errors)} file(s) failed and --strict is set; nothing written",
+                    errors)
+            failed = {e.path for e in last["errors"]}
+            done = [name for name, _ in names if name not in failed]
+            return _unchanged_report(last, out_dir, errors, done, progress)
+
     with gc_paused():
         documents, read_errors = read_files(files, max_bytes=max_bytes)
     errors = errors + read_errors
@@ -386,17 +339,15 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
     key = keys = None
     if cache_dir is not None:
         keys = [document_key(doc) for doc in documents]
-        key = build_key(keys, html=html)
-        manifest = _unchanged(cache_dir, out_dir, key)
-        if manifest is not None:
-            if progress:
-                for i, doc in enumerate(documents, 1):
-                    progress(i, len(documents), doc.path)
-            return BuildReport(
-                documents=len(documents), errors=errors, cached=len(documents),
-                written={name: out_dir / name for name in manifest["files"]},
-                **manifest["counts"],
-            )
+        key = manifest.build_key(keys, html=html)
+        last = manifest.unchanged(cache_dir, out_dir, key=key)
+        if last is not None:  # the same documents as read: record the files' new bytes
+            report = _unchanged_report(last, out_dir, errors, [d.path for d in documents],
+                                       progress)
+            manifest.write_manifest(cache_dir, out_dir, key=key, corpus=corpus,
+                                    written=report.written, counts=last["counts"],
+                                    errors=read_errors)
+            return report
 
     n_documents = len(documents)
     # With workers, this process only gathers results: no cyclic garbage to collect.
@@ -414,15 +365,35 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
     if not extractions:
         raise BuildFailedError("no document could be extracted; nothing written", errors)
     del documents  # each extraction holds its document
+    from graph.assemble import assemble
+
     with gc_paused():
         graph = assemble(extractions)
         del extractions
         written, counts = export_graph(graph, out_dir, html=html)
     if cache_dir is not None and key is not None:
-        _write_manifest(cache_dir, out_dir, key, written, counts)
+        if failures:  # not cached: the next build tries those documents again
+            manifest.forget(cache_dir, out_dir)
+        else:
+            manifest.write_manifest(cache_dir, out_dir, key=key, corpus=corpus,
+                                    written=written, counts=counts, errors=read_errors)
     return BuildReport(
         documents=n_documents, errors=errors, written=written, cached=cached, **counts,
     )
+
+
+def _unchanged_report(last: dict, out_dir: Path, errors: list[ReadError], done: list[str],
+                      progress: ProgressFn | None) -> BuildReport:
+    """The report of a build whose inputs match the last build's manifest ``last``.
+
+    ``errors`` are every error to report; ``done``, the documents read.
+    """
+    if progress:
+        for i, name in enumerate(done, 1):
+            progress(i, len(done), name)
+    return BuildReport(documents=len(done), errors=errors, cached=len(done),
+                       written={name: out_dir / name for name in last["files"]},
+                       **last["counts"])
 
 
 def _write_rdf_files(graph: nx.MultiDiGraph, staging: Path, checker: ChunkValidator) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import graph.assemble
 from bench.generate import generate
 from graph import build as build_module
 from graph.build import build, export_graph
@@ -106,17 +107,105 @@ def test_build_of_an_unchanged_corpus_leaves_the_exports_alone(tmp_path, corpus1
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
 
 
+def test_rebuild_of_the_same_bytes_parses_no_document(tmp_path, corpus16, monkeypatch):
+    import graph.ingest
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = build([corpus16], out, workers=1, cache_dir=cache)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a document of an unchanged corpus was parsed again")
+
+    monkeypatch.setattr(graph.ingest, "read_document", no_parse)
+    seen = []
+    again = build([corpus16], out, workers=1, cache_dir=cache,
+                  progress=lambda done, total, path: seen.append((done, total)))
+    assert again.summary() == first.summary()
+    assert again.cached == again.documents == 16
+    assert seen[-1] == (16, 16)
+
+
+def test_rebuild_reports_a_broken_file_again_without_reading_it(tmp_path, corpus16):
+    import shutil
+
+    from graph.errors import BuildFailedError
+
+    docs, cache, out = tmp_path / "docs", tmp_path / "cache", tmp_path / "out"
+    shutil.copytree(corpus16, docs)
+    (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\nRussia.\n", encoding="utf-8")
+    first = build([docs], out, workers=1, cache_dir=cache)
+    assert [Path(e.path).name for e in first.errors] == ["broken.md"]
+    again = build([docs], out, workers=1, cache_dir=cache)
+    assert [str(e) for e in again.errors] == [str(e) for e in first.errors]
+    assert again.summary() == first.summary() and again.documents == 16
+    with pytest.raises(BuildFailedError, match="strict") as failed:
+        build([docs], out, workers=1, cache_dir=cache, strict=True)
+    assert [Path(e.path).name for e in failed.value.errors] == ["broken.md"]
+
+
+def test_rebuild_of_new_bytes_that_read_the_same_skips_the_exports(tmp_path, corpus16,
+                                                                 monkeypatch):
+    import shutil
+
+    import graph.ingest
+
+    docs, cache, out = tmp_path / "docs", tmp_path / "cache", tmp_path / "out"
+    shutil.copytree(corpus16, docs)
+    first = build([docs], out, workers=1, cache_dir=cache)
+    note = sorted(docs.glob("*.md"))[0]
+    before = read_document(note)
+    note.write_bytes(note.read_bytes().replace(b"\n", b"\r\n"))
+    assert read_document(note).text == before.text  # line ends are normalised on reading
+
+    def no_export(*args, **kwargs):
+        raise AssertionError("documents that read the same were exported again")
+
+    monkeypatch.setattr(build_module, "export_graph", no_export)
+    again = build([docs], out, workers=1, cache_dir=cache)
+    assert again.summary() == first.summary()
+    # The manifest now has the new bytes: the next build parses nothing.
+    monkeypatch.setattr(graph.ingest, "read_document", no_export)
+    assert build([docs], out, workers=1, cache_dir=cache).summary() == first.summary()
+
+
+def test_a_document_that_failed_to_extract_is_tried_again_next_build(
+        tmp_path, corpus16, one_worker, monkeypatch):
+    import graph.extract
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    victim = str(sorted(corpus16.iterdir())[3])
+    real = graph.extract.extract_documents
+
+    def failing(documents, nlp, **kwargs):  # a fault in the parser, for one document
+        if any(doc.path == victim for doc in documents):
+            raise RuntimeError("parser crashed")
+        return real(documents, nlp, **kwargs)
+
+    monkeypatch.setattr(graph.extract, "extract_documents", failing)
+    first = build([corpus16], out, workers=1, cache_dir=cache)
+    assert [e.path for e in first.errors] == [victim]
+    assert first.documents == 16 and "parser crashed" in str(first.errors[0])
+    monkeypatch.undo()
+    again = build([corpus16], out, workers=1, cache_dir=cache)
+    assert again.errors == [] and again.cached == 15
+    assert again.summary() == one_worker[1].summary()
+    assert _same_files(one_worker[0], out) == []
+
+
 def test_build_key_changes_with_claimgraphs_own_code(tmp_path, monkeypatch):
     """An upgraded claimgraph may write different exports: its code is part of the key."""
     import shutil
 
+    from graph import manifest
+
     package = tmp_path / "graph"
-    shutil.copytree(build_module.PACKAGE, package)
-    monkeypatch.setattr(build_module, "PACKAGE", package)
-    before = build_module.build_key(["doc"], html=True)
+    shutil.copytree(manifest.PACKAGE, package)
+    before = manifest.build_key(["doc"], html=True, package=package)
+    corpus_before = manifest.corpus_key([], max_bytes=100, html=True, package=package)
     with (package / "tables.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# a changed exporter\n")
-    assert build_module.build_key(["doc"], html=True) != before
+    assert manifest.build_key(["doc"], html=True, package=package) != before
+    assert manifest.corpus_key([], max_bytes=100, html=True, package=package) != corpus_before
 
 
 def test_build_exports_again_when_an_export_was_removed(tmp_path, corpus16):
@@ -142,7 +231,7 @@ def test_build_refuses_rdf_that_breaks_a_shape_and_keeps_the_old_exports(
     out = tmp_path / "out"
     build([corpus16], out, workers=1, cache_dir=tmp_path / "cache", html=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    monkeypatch.setattr(build_module, "assemble", _break_an_actor(build_module.assemble))
+    monkeypatch.setattr(graph.assemble, "assemble", _break_an_actor(graph.assemble.assemble))
     with pytest.raises(ValidationError, match="Actor-label"):
         build([corpus16], out, workers=1, cache_dir=None, html=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
