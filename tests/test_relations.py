@@ -124,6 +124,11 @@ FOUND = [
      ["denmark suppliesTo ukraine", "netherlands suppliesTo ukraine"]),
     ("China is the biggest buyer of Russian oil.", ["russia suppliesTo china"]),
     ("Iran has become Russia's main supplier of drones.", ["iran suppliesTo russia"]),
+    # The seller named by what is bought.
+    ("China buys about 35 billion cubic metres of Turkmen gas a year.",
+     ["turkmenistan suppliesTo china"]),
+    ("India imports Russian oil at a steep discount.", ["russia suppliesTo india"]),
+    ("Russia has bought Iranian-made drones.", ["iran suppliesTo russia"]),
     # dependsOn
     ("Russia has had to rely on Chinese substitutes with failure rates as high as 40%.",
      ["russia dependsOn china"]),
@@ -254,6 +259,8 @@ NOTHING = [
     "Beijing has denied providing lethal aid to Moscow.",
     "Russia saw an exodus of IT specialists.",
     "Ukrainian forces shot down 20 Iranian drones.",
+    "Russia stopped buying Turkmen gas in 2016.",
+    "Russia acquired Ukrainian territory in 2014.",  # no sale
     # The speaker's country is no party to the war in the quotation.
     "\"The Kremlin's war goes on,\" Lithuanian Foreign Minister Gabrielius Landsbergis said.",
 ]
