@@ -638,6 +638,9 @@ def pronoun_actors(sent: Span, token_actors: Mapping[int, str], book: ActorBook,
 
     "its" points at the nearest actor subject before it in the sentence (a state or
     organisation), else at the previous sentence's; "he"/"she" at ``last_person``.
+    In the complement of a copula the copula's own subject is passed over: in
+    "Armenia relied on Russia, but India is now its largest supplier", "its" is
+    Armenia (India is not its own supplier).
 
     Returns
     -------
@@ -646,16 +649,20 @@ def pronoun_actors(sent: Span, token_actors: Mapping[int, str], book: ActorBook,
     """
     vocab = vocab or load_actor_vocab()
     out: dict[int, str] = {}
-    subject = None
+    subjects: list[str] = []
     for t in sent:
         aid = token_actors.get(t.i)
         if aid and t.dep_ in ("nsubj", "nsubjpass") and book.kind(aid) != ActorKind.PERSON:
-            subject = aid
+            subjects.append(aid)
         low = t.lower_
         if low in vocab.thing_pronouns and t.tag_ == "PRP$":
-            target = subject or previous_subject
-            if target:
-                out[t.i] = target
+            candidates = [*([previous_subject] if previous_subject else []), *subjects]
+            if t.head.dep_ == "attr":
+                own = {token_actors.get(c.i) for c in t.head.head.children
+                       if c.dep_ in ("nsubj", "nsubjpass")}
+                candidates = [c for c in candidates if c not in own]
+            if candidates:
+                out[t.i] = candidates[-1]
         elif low in vocab.person_pronouns and last_person:
             out[t.i] = last_person
     return out

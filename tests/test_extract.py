@@ -148,3 +148,16 @@ def test_extract_document_makes_no_claims_of_questions(nlp, tmp_path):
     texts = [c.text for c in extract_document(read_document(path), nlp).claims]
     assert "Russia sells oil to China." in texts
     assert not any(t.rstrip('"').endswith("?") for t in texts)
+
+
+def test_its_in_a_copulas_complement_is_not_the_copulas_subject(nlp, tmp_path):
+    path = tmp_path / "arms.txt"
+    path.write_text("Paper\n\nArms\n\nBy Ann Lee\n\n"
+                    "Armenia relied on Russian weapons for decades, but India is now its "
+                    "largest arms supplier. Belarus has deepened its dependence on China.\n",
+                    encoding="utf-8")
+    extraction = extract_document(read_document(path), nlp)
+    found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+    assert ("actor/india", "suppliesTo", "actor/armenia") in found
+    # Outside a copula's complement "its" is still the nearest subject.
+    assert ("actor/belarus", "dependsOn", "actor/china") in found
