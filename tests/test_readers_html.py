@@ -60,3 +60,47 @@ def test_html_comments_go_to_comments_source(page):
         "This will take years and the money will vanish before a single drone flies.",
     ]
     assert all(s.section is SectionKind.COMMENT for s in comments)
+
+
+PAGE_WITH_PHOTOS = """<!DOCTYPE html><html><head><title>Armenia buys radars</title></head><body>
+<nav><figure><figcaption>Menu photo of the week.</figcaption></figure></nav>
+<article><h1>Armenia buys radars</h1>
+<p>Armenia is buying French air-defence radars, Prime Minister Nikol Pashinyan said on
+Monday, as relations with Moscow cool further.</p>
+<figure><img src="radar.jpg"><figcaption>A French-made radar at a trade fair in
+Paris. (Ivan Petrov/AFP)</figcaption></figure>
+<p>Russia still keeps about 3,000 troops at its base in Gyumri, near the Turkish
+border, according to the defence ministry.</p>
+<figure><img src="base.jpg"><figcaption>The Russian base in Gyumri. [Reuters]</figcaption>
+</figure></article>
+<aside><figure><figcaption>An unrelated photo in a sidebar.</figcaption></figure></aside>
+</body></html>
+"""
+
+
+def test_html_figure_captions_become_caption_segments_with_their_credits(tmp_path):
+    path = tmp_path / "radars.html"
+    path.write_text(PAGE_WITH_PHOTOS, encoding="utf-8")
+    doc = read_document(path)
+    captions = [s for s in doc.segments if s.section is SectionKind.CAPTION]
+    assert [s.text for s in captions] == [
+        "A French-made radar at a trade fair in Paris.",
+        "The Russian base in Gyumri.",
+    ]
+    assert all(s.source_id == doc.source.id for s in captions)
+    assert doc.metadata["credits"] == ["Ivan Petrov", "AFP", "Reuters"]
+    for unwanted in ("Menu photo", "sidebar"):
+        assert unwanted not in doc.text
+
+
+def test_html_caption_claims_cite_the_caption_and_credits_are_actors(tmp_path, nlp):
+    from graph.extract import extract_document
+
+    path = tmp_path / "radars.html"
+    path.write_text(PAGE_WITH_PHOTOS, encoding="utf-8")
+    doc = read_document(path)
+    extraction = extract_document(doc, nlp)
+    [claim] = [c for c in extraction.claims if c.section is SectionKind.CAPTION
+               and c.text.startswith("A French-made")]
+    assert doc.text[claim.start:claim.end] == claim.text
+    assert {"AFP", "Reuters", "Ivan Petrov"} <= {a.name for a in extraction.actors}

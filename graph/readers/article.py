@@ -412,18 +412,34 @@ def _caption(
     before = text[unit[0][0] : match.start()].rstrip()
     if not before or not _TERMINAL.search(before):
         return None
-    names = []
-    for part in match.group("credit").split("/"):
-        part_match = _CREDIT_PART.fullmatch(part.strip())
-        if part_match is None:
-            return None
-        names.append(part_match.group("name"))
-    names = [name for name in names if name.lower() not in {"file", "handout"}]
+    names = credit_names(match.group("credit"))
+    if names is None:
+        return None
     cut = match.start()
     while cut > start and text[cut - 1].isspace():
         cut -= 1
     spans = [*unit[:-1], (start, cut)] if cut > start else unit[:-1]
     return (spans, names) if spans else None
+
+
+def credit_names(credit: str) -> list[str] | None:
+    """The names in a photo credit (``"Name/Agency"``, ``"Photo: Reuters"``).
+
+    Returns ``None`` if a part is not a name (the brackets held something else);
+    "File" and "Handout" are left out.
+
+    >>> credit_names("Photo: Vyacheslav Oseledko/AFP")
+    ['Vyacheslav Oseledko', 'AFP']
+    >>> credit_names("in 2022") is None
+    True
+    """
+    names = []
+    for part in credit.split("/"):
+        part_match = _CREDIT_PART.fullmatch(part.strip())
+        if part_match is None:
+            return None
+        names.append(part_match.group("name"))
+    return [name for name in names if name.lower() not in {"file", "handout"}]
 
 
 def _is_subheading(line: str) -> bool:

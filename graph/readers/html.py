@@ -3,13 +3,18 @@
 Offsets into raw HTML would be useless to cite, so for an HTML page
 ``Document.text`` is *the extracted text*, not the file: the page title, then each
 block trafilatura keeps in the main text (headings, paragraphs, list items, table
-rows with cells joined by ``" | "``, quotes), then each reader comment, every block
-with its whitespace collapsed and blocks separated by a blank line. Scripts,
-styles, navigation and footers are left out by the extraction; no network is used.
+rows with cells joined by ``" | "``, quotes), then each photo caption, then each
+reader comment, every block with its whitespace collapsed and blocks separated by a
+blank line. Scripts, styles, navigation and footers are left out by the
+extraction; no network is used.
 
 Segments: the title is TITLE, headings HEADING (setting ``heading``), other main
 text blocks BODY, and comments COMMENT segments of a second source
-``<page id>/comments`` trusted as reader comments.
+``<page id>/comments`` trusted as reader comments. trafilatura drops photo
+captions, so they are read from the page's ``<figcaption>`` elements (those inside
+``<article>`` or ``<main>`` if there are any, never those in navigation, asides,
+headers or footers): each is a CAPTION segment, without a trailing bracketed
+credit (``(Reuters)``, ``[Name/AFP]``), whose names go to ``metadata["credits"]``.
 
 Examples
 --------
@@ -24,8 +29,10 @@ Examples
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 from lxml import etree
 
@@ -33,10 +40,22 @@ from graph import ids
 from graph.errors import ReadError
 from graph.model import Document, DocumentKind, SectionKind, Segment, Source
 from graph.readers import comments_source, comments_source_id, span_segment, web_url
-from graph.readers.article import is_boilerplate, load_boilerplate, split_dateline
+from graph.readers.article import (
+    Boilerplate,
+    credit_names,
+    is_boilerplate,
+    load_boilerplate,
+    split_dateline,
+)
 
 _SKIPPED = {"code", "graphic", "fw", "note"}
 """trafilatura elements whose text is not prose to analyse."""
+
+_CAPTION_CREDIT = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*$")
+"""A credit closing a caption: ``(Reuters)``, ``[Name/AFP]``."""
+
+_FIGCAPTIONS = "//figcaption[not(ancestor::nav or ancestor::aside or ancestor::header " \
+               "or ancestor::footer)]"
 
 
 def read_html(path: Path, text: str) -> Document:
@@ -90,8 +109,10 @@ def read_html(path: Path, text: str) -> Document:
     title = " ".join((result.title or "").split())
     if body and body[0][0] == "head" and body[0][1] == title:
         body = body[1:]
+    captions, credits = _captions(text, {block for _, block in body}, boilerplate)
     blocks: list[tuple[str, str]] = [("title", title)] if title else []
     blocks += body
+    blocks += [("caption", caption) for caption in captions]
     blocks += [("comment", comment) for comment in comments]
 
     document_text, spans = _join(blocks)
@@ -107,6 +128,8 @@ def read_html(path: Path, text: str) -> Document:
             heading = document_text[start:end]
         elif kind == "comment":
             section, owner, heading = SectionKind.COMMENT, comments_id, None
+        elif kind == "caption":
+            section, owner = SectionKind.CAPTION, source_id
         else:
             section, owner = SectionKind.BODY, source_id
             if first_paragraph and (found := split_dateline(document_text, start, end)):
@@ -140,6 +163,8 @@ def read_html(path: Path, text: str) -> Document:
         "section": source.topic,
     }
     metadata.update({key: value for key, value in fields.items() if value is not None})
+    if credits:
+        metadata["credits"] = credits
     return Document(
         path=name,
         text=document_text,
@@ -148,6 +173,35 @@ def read_html(path: Path, text: str) -> Document:
         segments=tuple(segments),
         metadata=metadata,
     )
+
+
+def _captions(page: str, body: set[str],
+              boilerplate: Boilerplate) -> tuple[list[str], list[str]]:
+    """The photo captions of the page's main part, and the names credited in them.
+
+    Captions already in ``body`` (the main text's blocks) and boilerplate are left
+    out; each caption and each name is kept once, in page order.
+    """
+    try:
+        root = lxml.html.document_fromstring(page)
+    except (etree.LxmlError, ValueError):
+        return [], []
+    elements = root.xpath(_FIGCAPTIONS)
+    main = [e for e in elements
+            if any(a.tag in ("article", "main") for a in e.iterancestors())]
+    captions: list[str] = []
+    credits: list[str] = []
+    for element in main or elements:
+        caption = " ".join(element.text_content().split())
+        match = _CAPTION_CREDIT.search(caption)
+        names = credit_names(match.group("credit")) if match else None
+        if match and names is not None:
+            caption = caption[:match.start()].rstrip()
+            credits += [name for name in names if name not in credits]
+        if (caption and caption not in body and caption not in captions
+                and not is_boilerplate(boilerplate.lines, caption)):
+            captions.append(caption)
+    return captions, credits
 
 
 def _join(blocks: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int]]]:
