@@ -3,7 +3,8 @@
 A sentence names its own speaker through a speech verb outside quotation marks ("X
 said", "said X", "as X reported", "X acknowledged"; verbs in ``data/speech.yaml``) or
 "according to X". The speaker is the verb's subject when it is an actor, a person
-pronoun ("he said": the last named person speaker), or a phrase naming a state
+pronoun ("he said": the last named person who spoke or, more recently, was the
+subject of a sentence outside quotation marks), or a phrase naming a state
 institution ("the Ukrainian air force said"). Within one paragraph, quoted sentences
 with no attribution of their own take the paragraph's speaker; a paragraph that is
 only a quotation with no attribution continues the previous paragraph's speaker.
@@ -16,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -67,12 +69,15 @@ class Attribution:
     """The speaker of one sentence and how it was found.
 
     ``mention`` is the token range ``(start, end)`` of a phrase that named a new
-    actor (an institution) while finding the speaker, else ``None``.
+    actor (an institution) while finding the speaker, else ``None``. ``person`` is
+    the person "he" or "she" stands for in this sentence (see
+    :meth:`SpeakerFinder.paragraph`), if any is known.
     """
 
     speaker_id: str | None
     how: str
     mention: tuple[int, int] | None = None
+    person: str | None = None
 
 
 NO_SPEAKER = Attribution(None, "no speaker")
@@ -129,23 +134,40 @@ class SpeakerFinder:
         self.previous: str | None = None
 
     def paragraph(self, doc: Doc, token_actors: Mapping[int, str]) -> list[Attribution]:
-        """Return one :class:`Attribution` per sentence of ``doc`` (one paragraph)."""
+        """Return one :class:`Attribution` per sentence of ``doc`` (one paragraph).
+
+        Paragraphs are given in document order. "He" and "she" stand for the last
+        person who spoke or, more recently, was the subject of a sentence outside
+        quotation marks ("Nauseda rejected the accusation. 'We ...,' he said").
+        """
         ranges = quoted_ranges(doc.text, self.speech.quotes)
         sents = list(doc.sents)
-        own = [self.sentence(s, token_actors, ranges) for s in sents]
+        own: list[Attribution] = []
+        persons: list[str | None] = []
+        for sent in sents:
+            attribution = self.sentence(sent, token_actors, ranges)
+            spoke = attribution.speaker_id is not None and (
+                self.book.kind(attribution.speaker_id) == ActorKind.PERSON)
+            subject = None if spoke else self._subject_person(sent, token_actors, ranges)
+            if subject:
+                self.last_person = subject
+            own.append(attribution)
+            persons.append(self.last_person)
         quoted = [_quoted(s, ranges) for s in sents]
         named = [a for a in own if a.speaker_id]
         para_speaker = named[0].speaker_id if named else None
         out = []
-        for attribution, is_quote in zip(own, quoted, strict=True):
+        for attribution, is_quote, person in zip(own, quoted, persons, strict=True):
             if attribution.speaker_id:
-                out.append(attribution)
+                pass
             elif is_quote and para_speaker:
-                out.append(Attribution(para_speaker, "quotation in the speaker's paragraph"))
+                attribution = Attribution(para_speaker, "quotation in the speaker's paragraph")
             elif is_quote and all(quoted) and self.previous:
-                out.append(Attribution(self.previous, "quotation continuing previous paragraph"))
+                attribution = Attribution(self.previous,
+                                          "quotation continuing previous paragraph")
             else:
-                out.append(NO_SPEAKER)
+                attribution = NO_SPEAKER
+            out.append(dataclasses.replace(attribution, person=person))
         if para_speaker:
             self.previous = para_speaker
         elif not (all(quoted) and self.previous):
@@ -170,6 +192,17 @@ class SpeakerFinder:
             if found:
                 return found
         return NO_SPEAKER
+
+    def _subject_person(self, sent: Span, token_actors: Mapping[int, str],
+                        ranges: Sequence[tuple[int, int]]) -> str | None:
+        """The last named person who is a subject in ``sent``, outside quotation marks."""
+        found = None
+        for t in sent:
+            aid = token_actors.get(t.i)
+            if (aid and t.dep_ in ("nsubj", "nsubjpass") and not _inside(ranges, t.idx)
+                    and self.book.kind(aid) == ActorKind.PERSON):
+                found = aid
+        return found
 
     def _according_to(self, t: Token, token_actors: Mapping[int, str]) -> Attribution | None:
         first = self.speech.according_first  # most tokens start no such phrase

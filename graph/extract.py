@@ -306,7 +306,7 @@ def analyse_document(doc: Document, nlp: Language, parsed: Sequence[Doc] | None 
                        and book.kind(sent_actors[t.i]) == ActorKind.PERSON]
             sent_actors.update(pronoun_actors(
                 sent, sent_actors, book, previous_subject,
-                speakers.last_person or last_person or (persons[0] if persons else None),
+                attribution.person or last_person or (persons[0] if persons else None),
             ))
             mood: ModalityResult = classify(
                 sent, reported=speaker is not None and speaker != channel,

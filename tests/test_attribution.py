@@ -83,3 +83,16 @@ def test_speaker_finder_takes_person_named_in_apposition_to_a_role_subject(nlp):
 def test_speaker_finder_ignores_non_actor_appositions(nlp):
     got = _attribute(nlp, "A spokesman for the ministry, a veteran diplomat, said talks failed.")
     assert got == [[None]]
+
+
+def test_speaker_finder_pronoun_takes_a_more_recent_subject_person(nlp):
+    got = _attribute(nlp, "Sergey Lavrov said Lithuania had blockaded Kaliningrad.",
+                     "Lithuanian President Gitanas Nauseda rejected the accusation. "
+                     '"We are implementing sanctions, nothing more," he said.')
+    assert got[1] == [None, "actor/gitanas-nauseda"]
+
+
+def test_speaker_finder_pronoun_skips_people_named_inside_quotes(nlp):
+    got = _attribute(nlp, "Oleksiy Hetman said the war goes on.",
+                     '"Vladimir Putin wants more," he said.', "He added that drones matter.")
+    assert got[1:] == [["actor/oleksiy-hetman"], ["actor/oleksiy-hetman"]]

@@ -161,3 +161,17 @@ def test_its_in_a_copulas_complement_is_not_the_copulas_subject(nlp, tmp_path):
     assert ("actor/india", "suppliesTo", "actor/armenia") in found
     # Outside a copula's complement "its" is still the nearest subject.
     assert ("actor/belarus", "dependsOn", "actor/china") in found
+
+
+def test_he_in_an_early_paragraph_is_not_the_documents_last_speaker(nlp, tmp_path):
+    """Pronouns resolve in reading order, not with what later paragraphs tell."""
+    path = tmp_path / "ministers.txt"
+    path.write_text("Paper\n\nMinisters trade accusations\n\nBy Ann Lee\n\n"
+                    "Russian Foreign Minister Sergey Lavrov spoke in Moscow on Monday. "
+                    "He accused Lithuania of blockading Kaliningrad.\n\n"
+                    "US Secretary of State Antony Blinken said Washington supports Vilnius.\n",
+                    encoding="utf-8")
+    extraction = extract_document(read_document(path), nlp)
+    found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+    assert ("actor/russia", "opposes", "actor/lithuania") in found
+    assert not any(s == "actor/antony-blinken" for s, _, _ in found)
