@@ -180,9 +180,10 @@ class SpeakerFinder:
         for t in sent:
             if _inside(ranges, t.idx):
                 continue
-            if t.pos_ in ("VERB", "AUX") and (
-                t.lemma_.lower() in self.speech.verbs or t.lower_ in self.speech.verbs
-            ) and not any(c.dep_ == "neg" for c in t.children):  # "has not commented"
+            if self._speech_verb(t) and not any(c.dep_ == "neg" for c in t.children) and (
+                    not any(self._speech_verb(a) for a in t.ancestors)):
+                # Not "has not commented"; not a speech verb inside what is said
+                # ("a spokesman warned that Moscow would respond").
                 found = self._subject_speaker(t, token_actors) or self._preceding_speaker(
                     t, token_actors
                 )
@@ -223,9 +224,19 @@ class SpeakerFinder:
                                            found[1])
         return None
 
+    def _speech_verb(self, t: Token) -> bool:
+        return t.pos_ in ("VERB", "AUX") and (
+            t.lemma_.lower() in self.speech.verbs or t.lower_ in self.speech.verbs)
+
     def _subject_speaker(self, verb: Token, token_actors: Mapping[int, str]
                          ) -> Attribution | None:
-        for child in verb.children:
+        # "X accused Lithuania ... and warned that ...": a conjoined verb without a
+        # subject of its own shares the first verb's.
+        holder = verb
+        while (holder.dep_ == "conj" and holder.head is not holder
+               and not any(c.dep_ in ("nsubj", "nsubjpass") for c in holder.children)):
+            holder = holder.head
+        for child in holder.children:
             # "X said"; a passive subject speaks only in "as X reported" parses.
             passive_ok = child.dep_ == "nsubjpass" and verb.lemma_ == "report"
             if child.dep_ != "nsubj" and not passive_ok:
@@ -234,7 +245,7 @@ class SpeakerFinder:
             if low in self.vocab.person_pronouns:
                 if self.last_person:
                     return Attribution(self.last_person, f"'{child.text} {verb.text}': "
-                                       "last named person speaker")
+                                       "the last person named as speaker or subject")
                 return None
             found = self._actor(child, token_actors)
             how = f"subject of speech verb '{verb.text}'"

@@ -96,3 +96,14 @@ def test_speaker_finder_pronoun_skips_people_named_inside_quotes(nlp):
     got = _attribute(nlp, "Oleksiy Hetman said the war goes on.",
                      '"Vladimir Putin wants more," he said.', "He added that drones matter.")
     assert got[1:] == [["actor/oleksiy-hetman"], ["actor/oleksiy-hetman"]]
+
+
+def test_speaker_finder_conjoined_speech_verb_shares_the_first_verbs_subject(nlp):
+    got = _attribute(nlp, "Sergey Lavrov accused Lithuania of blockading Kaliningrad, and "
+                          "warned that Moscow would respond with practical measures.")
+    assert got == [["actor/sergei-lavrov"]]
+
+
+def test_speaker_finder_ignores_speech_verbs_inside_what_is_said(nlp):
+    got = _attribute(nlp, "A spokesman warned that Moscow would respond with force.")
+    assert got == [[None]]
