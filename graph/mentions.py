@@ -657,7 +657,8 @@ def pronoun_actors(sent: Span, token_actors: Mapping[int, str], book: ActorBook,
         low = t.lower_
         if low in vocab.thing_pronouns and t.tag_ == "PRP$":
             candidates = [*([previous_subject] if previous_subject else []), *subjects]
-            if t.head.dep_ == "attr":
+            reflexive = t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "own"
+            if t.head.dep_ == "attr" and not reflexive:  # "X is its own worst enemy"
                 own = {token_actors.get(c.i) for c in t.head.head.children
                        if c.dep_ in ("nsubj", "nsubjpass")}
                 candidates = [c for c in candidates if c not in own]

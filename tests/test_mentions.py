@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.mentions import ActorBook, MentionFinder, institution_actor, name_kind
+from graph.model import ActorKind
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,24 @@ def test_mention_finder_keeps_a_portfolio_in_the_title_not_as_an_organisation(nl
     assert "Energy" not in {actor for _, actor in names[0]}
     person = next(a for a in book.actors() if a.name == "Almasadam Satkaliyev")
     assert person.roles == ("Energy Minister",)
+
+
+@pytest.mark.parametrize(("text", "owner"), [
+    # A copula's subject is not the owner in its own complement ...
+    ("Kazakhstan says China is its largest trading partner.", "actor/kazakhstan"),
+    # ... unless the pronoun says so.
+    ("Poland says Russia is its own worst enemy.", "actor/russia"),
+    # Elsewhere "its" is the nearest subject before it.
+    ("Kazakhstan says China has doubled its imports.", "actor/china"),
+])
+def test_pronoun_actors_resolves_its_to_its_owner(nlp, text, owner):
+    from graph.mentions import pronoun_actors
+
+    doc = nlp(text)
+    book = ActorBook()
+    token_actors = {}
+    for t in doc:
+        if t.text in ("Kazakhstan", "China", "Poland", "Russia"):
+            token_actors[t.i] = book.add(t.text, ActorKind.COUNTRY)
+    [its] = [t.i for t in doc if t.lower_ == "its"]
+    assert pronoun_actors(doc[:], token_actors, book, None, None)[its] == owner
