@@ -369,7 +369,10 @@ class _Matcher:
             return
         objects = self._argument(rule.object, tok, exclude=subjects)
         pairs = [(s, o) for s in subjects for o in objects]
-        if rule.pairwise:
+        if rule.pairwise and not objects:
+            # "Russia and Iran deepened their cooperation"; but in "Mali and Niger
+            # deepened cooperation with Russia" each works with Russia, not (said to)
+            # with each other.
             pairs += list(itertools.combinations(subjects, 2))
         confidence = round(min(0.95, max(0.5, confidence)), 2)
         for s, o in pairs:

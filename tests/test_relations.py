@@ -117,6 +117,9 @@ FOUND = [
      ["north-korea suppliesTo russia"]),
     ("Turkey sells Bayraktar drones to Ukraine and Azerbaijan.",
      ["turkey suppliesTo ukraine", "turkey suppliesTo azerbaijan"]),
+    # "to X" hung by the parser on what is sold.
+    ("Turkey has sold Bayraktar TB2 drones to Mali and Burkina Faso.",
+     ["turkey suppliesTo mali", "turkey suppliesTo burkina-faso"]),
     ("Artillery shells were delivered to Ukraine by Germany.", ["germany suppliesTo ukraine"]),
     ("Iran supplied Russia with hundreds of drones last year.", ["iran suppliesTo russia"]),
     ("The delivery of Iranian drones to Russia began in 2022.", ["iran suppliesTo russia"]),
@@ -428,3 +431,13 @@ def test_parse_path_reads_filters_and_flags():
     assert path.mod and not path.madeby
     with pytest.raises(ClaimgraphError):
         parse_path("obj+sometimes")
+
+
+def test_coordinated_subjects_with_an_object_are_not_paired_with_each_other(nlp):
+    text = "Mali, Burkina Faso and Niger have deepened military cooperation with Russia."
+    assert relations_in(nlp, text) == {
+        _triple("mali cooperatesWith russia"), _triple("burkina-faso cooperatesWith russia"),
+        _triple("niger cooperatesWith russia")}
+    # Without one, they relate to each other.
+    assert relations_in(nlp, "Russia and Iran have deepened their military cooperation.") == {
+        _triple("russia cooperatesWith iran")}
