@@ -140,6 +140,9 @@ def test_gazetteer_spec_qids_are_exact(gaz, name, qid):
         ("the Baltics", "Baltic states"),
         ("Malé", "Maldives"),
         ("Daesh", "ISIS"),
+        ("Economic Community of West African States", "ECOWAS"),
+        ("Confederation of Sahel States", "Alliance of Sahel States"),
+        ("Mercosur", "Mercosur"),
     ],
 )
 def test_gazetteer_lookup_resolves_surface_form(gaz, surface, name):
