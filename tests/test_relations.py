@@ -183,6 +183,8 @@ FOUND = [
     ("Washington sanctioned Iranian oil companies.", ["united-states sanctions iran"]),
     ("Western sanctions against Russia have not stopped the war.", ["west sanctions russia"]),
     ("The US has imposed export controls on China.", ["united-states sanctions china"]),
+    ("Hungary seeks an exemption from the EU ban on Russian gas imports.",
+     ["european-union sanctions russia"]),
     ("They wanted to work free of anti-Russia sanctions imposed by the global community.",
      ["west sanctions russia"]),
     # migratesTo
@@ -264,6 +266,7 @@ NOTHING = [
     "Ukrainian forces shot down 20 Iranian drones.",
     "Russia stopped buying Turkmen gas in 2016.",
     "Russia acquired Ukrainian territory in 2014.",  # no sale
+    "Germany's ban on smoking in bars took effect in 2008.",
     # The speaker's country is no party to the war in the quotation.
     "\"The Kremlin's war goes on,\" Lithuanian Foreign Minister Gabrielius Landsbergis said.",
 ]
