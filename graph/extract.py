@@ -164,6 +164,18 @@ def _register_sources(doc: Document, book: ActorBook, nlp: Language,
         aid = add(name, name_kind(name, nlp, parsed))
         if aid:
             found[f"credit:{i}"] = aid
+    # Transcript speaker labels are people (or, in a debate, states); a lone surname
+    # is the person an earlier label named in full.
+    full_names: dict[str, str] = {}
+    for segment in doc.segments:
+        name = segment.speaker
+        if not name or f"label:{name}" in found:
+            continue
+        aid = full_names.get(name) if " " not in name else None
+        aid = aid or add(name, ActorKind.PERSON)
+        if aid:
+            found[f"label:{name}"] = aid
+            full_names.setdefault(name.split()[-1], aid)
     return found
 
 
@@ -201,11 +213,13 @@ def _quantities(sent: Span, segment: Segment) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
-def _timestamp(doc: Document, start: int, end: int) -> int | None:
+def _timestamp(doc: Document, start: int, end: int, opening: int | None = None) -> int | None:
+    """The time of a ``[hh:mm:ss]`` in or right after a sentence, else ``opening``
+    (the time its transcript line opens with)."""
     for marker in doc.timestamps:
         if start <= marker.start < end + 2:
             return marker.seconds
-    return None
+    return opening
 
 
 def _relations(sent: Span, token_actors: Mapping[int, str], context: object,
@@ -293,8 +307,11 @@ def analyse_document(doc: Document, nlp: Language, parsed: Sequence[Doc] | None 
                 segment, sent.start_char + lead, sent.start_char + lead + len(text)
             )
             speaker, how = attribution.speaker_id, attribution.how
+            labelled = roles.get(f"label:{segment.speaker}") if segment.speaker else None
             if segment.section == SectionKind.COMMENT:
                 speaker, how = None, "reader comment: no speaker"
+            elif speaker is None and labelled:
+                speaker, how = labelled, f"transcript label '{segment.speaker}:'"
             elif speaker is None and channel and doc.source.channel:
                 speaker, how = channel, "the source's channel"
             cid = claim_id(segment.source_id, start, end)
@@ -309,14 +326,16 @@ def analyse_document(doc: Document, nlp: Language, parsed: Sequence[Doc] | None 
                 attribution.person or last_person or (persons[0] if persons else None),
             ))
             mood: ModalityResult = classify(
-                sent, reported=speaker is not None and speaker != channel,
+                # The source's own voices (its channel, its transcript's speakers)
+                # assert; others are reported.
+                sent, reported=speaker is not None and speaker not in (channel, labelled),
                 reported_cue=f"speaker ({how})", speech_verbs=speech_verbs,
             )
             claim_mentions = _claim_mentions(sent, ms, segment, attribution)
             claim = Claim(
                 id=cid, source_id=segment.source_id, text=text, start=start, end=end,
                 section=segment.section, modality=mood.value, heading=segment.heading,
-                timestamp=_timestamp(doc, start, end), speaker_id=speaker,
+                timestamp=_timestamp(doc, start, end, segment.time), speaker_id=speaker,
                 mentions=claim_mentions, quantities=_quantities(sent, segment),
             )
             relations = _relations(sent, sent_actors, context, cid)

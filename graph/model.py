@@ -121,7 +121,9 @@ class Segment:
 
     ``text`` is clean text for the language model; ``offsets`` maps it back into
     ``Document.text``; ``source_id`` says which source (article or its comments) the
-    segment belongs to.
+    segment belongs to. In a transcript, ``speaker`` is the name a line is labelled
+    with (``**Name:**``, left out of ``text``) and ``time`` the video time, in
+    seconds, of a ``[hh:mm:ss]`` the line opens with.
     """
 
     text: str
@@ -129,6 +131,8 @@ class Segment:
     section: SectionKind
     source_id: str
     heading: str | None = None
+    speaker: str | None = None
+    time: int | None = None
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,22 @@ def test_he_in_an_early_paragraph_is_not_the_documents_last_speaker(nlp, tmp_pat
     found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
     assert ("actor/russia", "opposes", "actor/lithuania") in found
     assert not any(s == "actor/antony-blinken" for s, _, _ in found)
+
+
+def test_transcript_labels_give_claims_their_speaker_and_time(nlp, tmp_path):
+    from tests.test_readers_markdown import TRANSCRIPT
+
+    path = tmp_path / "interview.md"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    extraction = extract_document(read_document(path), nlp)
+    claims = {c.text: c for c in extraction.claims}
+    rebuilding = claims["Russia is rebuilding its forces."]
+    assert (rebuilding.speaker_id, rebuilding.timestamp, rebuilding.modality) == (
+        "actor/james-morton", 25, "asserted")  # the transcript's own voice asserts
+    threat = claims["Moscow could threaten Estonia."]
+    assert (threat.speaker_id, threat.timestamp) == ("actor/james-morton", 25)
+    # A lone surname is the speaker an earlier label named in full.
+    assert claims["China supplies Russia with machine tools."].speaker_id == "actor/james-morton"
+    found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+    assert ("actor/china", "suppliesTo", "actor/russia") in found
+    assert not any("james-morton" in s for s, _, _ in found)

@@ -174,3 +174,34 @@ def test_markdown_refuses_front_matter_over_64kb(tmp_path):
     path.write_text("---\n" + "note: " + "x" * 70_000 + "\n---\n\nBody.\n", encoding="utf-8")
     with pytest.raises(ReadError, match="front matter too large"):
         read_document(path)
+
+
+TRANSCRIPT = """---
+title: Interview with a former commander
+---
+
+[00:00:10] **Host:** Is Russia preparing to attack the Baltic states?
+
+[00:00:25] **James Morton:** Russia is rebuilding its forces. Moscow could threaten Estonia.
+
+**Morton**: China supplies Russia with machine tools [00:01:40].
+
+**Note:** the audio drops here.
+"""
+
+
+def test_markdown_transcript_speaker_labels_and_opening_times(tmp_path):
+    path = tmp_path / "interview.md"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    doc = read_document(path)
+    body = [s for s in doc.segments if s.section is SectionKind.BODY]
+    assert [(s.speaker, s.time, s.text) for s in body] == [
+        (None, 10, "Is Russia preparing to attack the Baltic states?"),  # a role, not a name
+        ("James Morton", 25, "Russia is rebuilding its forces. Moscow could threaten Estonia."),
+        ("Morton", None, "China supplies Russia with machine tools."),
+        (None, None, "Note: the audio drops here."),  # a label that names no one stays
+    ]
+    assert [t.seconds for t in doc.timestamps] == [10, 25, 100]
+    for segment in body[:3]:  # the label is out of the text, and offsets still cite it
+        start = segment.offsets.to_source(0)
+        assert doc.text[start:start + 12] == segment.text[:12]

@@ -16,6 +16,13 @@ Segments
 ``heading`` is the text of the current ``#`` heading (None before the first one and
 on the title); bold labels do not change it.
 
+Transcript lines: a paragraph or item that opens with a bold speaker label
+(``**Name:** text`` or ``**Name**: text``, perhaps after a ``[hh:mm:ss]``) gives a
+segment whose ``speaker`` is the name and whose text leaves the label out; a role
+label (``**Host:**``) is left out too but names no speaker, and a label such as
+``**Note:**`` is no speaker label. A ``[hh:mm:ss]`` that opens the line is the
+segment's ``time``.
+
 Clean text drops list markers, emphasis markers, inline HTML, code-span backticks,
 link brackets (keeping the display text, or the target of ``[[target]]``) and
 timestamps with the whitespace before them. Fenced code blocks, thematic breaks
@@ -81,6 +88,25 @@ _FROM = re.compile(
     r"[ \t]*+(?:<br[ \t]*+/?>[ \t]*+)*+$"
 )
 _BOLD_LABEL = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1:?[ \t]*$")
+_OPENING_STAMP = re.compile(r"\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\][ \t]*")
+_SPEAKER_LABEL = re.compile(
+    r"(\*\*|__)(?P<name>[A-Z\u00C0-\u024F\u0400-\u04FF][\w.'’-]*"
+    r"(?:[ \t]+[A-Z\u00C0-\u024F\u0400-\u04FF][\w.'’-]*){0,3})"
+    r"(?::\1|\1:)[ \t]+(?=\S)"
+)
+"""A transcript line's speaker: ``**Name:** text`` or ``**Name**: text``."""
+NOT_SPEAKERS = frozenset({
+    "note", "notes", "update", "source", "sources", "summary", "photo", "context",
+    "background", "edit", "disclaimer", "warning", "tip", "example", "key", "question",
+    "answer", "takeaway", "conclusion", "correction", "related", "see", "read", "watch",
+    "transcript", "topic", "date", "time", "location", "q", "a",
+})
+"""Bold labels that name no speaker (lower case, the label's first word)."""
+ROLE_LABELS = frozenset({
+    "host", "interviewer", "moderator", "guest", "reporter", "narrator", "speaker",
+    "audience", "caller", "anchor", "presenter", "panelist", "panellist", "unknown",
+})
+"""Speaker labels that name a role, not who: left out of the text, no speaker."""
 
 MAX_CODE_SPAN = 1000
 """Longest inline code span recognised, in characters (bounds the search for its end)."""
@@ -439,9 +465,13 @@ class _Parser:
         if block is None or not block.spans:
             return
         clean = CleanText(self.text)
+        speaker, time, label_end = self._speaker_label(block)
         for number, (start, end) in enumerate(block.spans):
             if number:
                 clean.space(start - 1 if self.text[start - 1].isspace() else start)
+            if number == 0 and label_end is not None:
+                self._inline(CleanText(self.text), start, label_end)  # notes the time
+                start = label_end
             self._inline(clean, start, end)
         section = SectionKind.BODY
         heading = self.heading
@@ -463,9 +493,34 @@ class _Parser:
             heading = None
         elif block.kind == "heading":
             self.heading = heading = segment.text
+        if section is not SectionKind.BODY:
+            speaker = time = None
         self.segments.append(
-            Segment(segment.text, segment.offsets, section, self.source_id, heading)
+            Segment(segment.text, segment.offsets, section, self.source_id, heading,
+                    speaker, time)
         )
+
+    def _speaker_label(self, block: _Block) -> tuple[str | None, int | None, int | None]:
+        """A transcript line's speaker label and opening time.
+
+        Returns the speaker's name, the seconds of an opening ``[hh:mm:ss]`` and where
+        the text after the label starts (``None`` for what the line lacks).
+        """
+        if block.kind == "heading":
+            return None, None, None
+        start, end = block.spans[0]
+        position, time = start, None
+        if stamp := _OPENING_STAMP.match(self.text, position, end):
+            hours = int(stamp.group("h") or 0)
+            minutes, seconds = int(stamp.group("m")), int(stamp.group("s"))
+            if seconds < 60 and (stamp.group("h") is None or minutes < 60):
+                time = hours * 3600 + minutes * 60 + seconds
+            position = stamp.end()
+        label = _SPEAKER_LABEL.match(self.text, position, end)
+        if label is None or label.group("name").split()[0].lower() in NOT_SPEAKERS:
+            return None, time, None
+        name = label.group("name")
+        return (None if name.lower() in ROLE_LABELS else name), time, label.end()
 
     def _inline(self, clean: CleanText, start: int, end: int) -> None:
         """Copy ``text[start:end]`` into ``clean`` without inline markup, noting links and times."""
