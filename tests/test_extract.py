@@ -150,14 +150,18 @@ def test_extract_document_makes_no_claims_of_questions(nlp, tmp_path):
     assert not any(t.rstrip('"').endswith("?") for t in texts)
 
 
-def test_its_in_a_copulas_complement_is_not_the_copulas_subject(nlp, tmp_path):
-    path = tmp_path / "arms.txt"
-    path.write_text("Paper\n\nArms\n\nBy Ann Lee\n\n"
-                    "Armenia relied on Russian weapons for decades, but India is now its "
-                    "largest arms supplier. Belarus has deepened its dependence on China.\n",
-                    encoding="utf-8")
+def _article_triples(nlp, folder: Path, body: str) -> set[tuple[str, str, str]]:
+    """The relationships extracted from a short news article with ``body``."""
+    path = folder / "article.txt"
+    path.write_text(f"Paper\n\nNews\n\nBy Ann Lee\n\n{body}\n", encoding="utf-8")
     extraction = extract_document(read_document(path), nlp)
-    found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+    return {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+
+
+def test_its_in_a_copulas_complement_is_not_the_copulas_subject(nlp, tmp_path):
+    found = _article_triples(nlp, tmp_path, (
+        "Armenia relied on Russian weapons for decades, but India is now its largest arms "
+        "supplier. Belarus has deepened its dependence on China."))
     assert ("actor/india", "suppliesTo", "actor/armenia") in found
     # Outside a copula's complement "its" is still the nearest subject.
     assert ("actor/belarus", "dependsOn", "actor/china") in found
@@ -165,14 +169,10 @@ def test_its_in_a_copulas_complement_is_not_the_copulas_subject(nlp, tmp_path):
 
 def test_he_in_an_early_paragraph_is_not_the_documents_last_speaker(nlp, tmp_path):
     """Pronouns resolve in reading order, not with what later paragraphs tell."""
-    path = tmp_path / "ministers.txt"
-    path.write_text("Paper\n\nMinisters trade accusations\n\nBy Ann Lee\n\n"
-                    "Russian Foreign Minister Sergey Lavrov spoke in Moscow on Monday. "
-                    "He accused Lithuania of blockading Kaliningrad.\n\n"
-                    "US Secretary of State Antony Blinken said Washington supports Vilnius.\n",
-                    encoding="utf-8")
-    extraction = extract_document(read_document(path), nlp)
-    found = {(r.subject_id, r.predicate, r.object_id) for r in extraction.relations}
+    found = _article_triples(nlp, tmp_path, (
+        "Russian Foreign Minister Sergey Lavrov spoke in Moscow on Monday. He accused "
+        "Lithuania of blockading Kaliningrad.\n\nUS Secretary of State Antony Blinken said "
+        "Washington supports Vilnius."))
     assert ("actor/russia", "opposes", "actor/lithuania") in found
     assert not any(s == "actor/antony-blinken" for s, _, _ in found)
 
