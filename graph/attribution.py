@@ -181,7 +181,7 @@ class SpeakerFinder:
             if _inside(ranges, t.idx):
                 continue
             if self._speech_verb(t) and not any(c.dep_ == "neg" for c in t.children) and (
-                    not any(self._speech_verb(a) for a in t.ancestors)):
+                    not self._inside_what_is_said(t)):
                 # Not "has not commented"; not a speech verb inside what is said
                 # ("a spokesman warned that Moscow would respond").
                 found = self._subject_speaker(t, token_actors) or self._preceding_speaker(
@@ -224,6 +224,20 @@ class SpeakerFinder:
                                            found[1])
         return None
 
+    def _inside_what_is_said(self, t: Token) -> bool:
+        """Whether ``t`` sits in the complement clause of a speech verb above it.
+
+        "warned that Moscow would respond": yes; the parenthetical "said" of
+        "Russia, Lavrov said, will respond" hangs off "respond" but is no part of it.
+        """
+        clause = False
+        while t.head.i != t.i:  # spaCy makes a new Token on each access: no "is"
+            clause = clause or t.dep_ in ("ccomp", "xcomp")
+            t = t.head
+            if clause and self._speech_verb(t):
+                return True
+        return False
+
     def _speech_verb(self, t: Token) -> bool:
         return t.pos_ in ("VERB", "AUX") and (
             t.lemma_.lower() in self.speech.verbs or t.lower_ in self.speech.verbs)
@@ -233,7 +247,7 @@ class SpeakerFinder:
         # "X accused Lithuania ... and warned that ...": a conjoined verb without a
         # subject of its own shares the first verb's.
         holder = verb
-        while (holder.dep_ == "conj" and holder.head is not holder
+        while (holder.dep_ == "conj" and holder.head.i != holder.i
                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in holder.children)):
             holder = holder.head
         for child in holder.children:

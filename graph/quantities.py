@@ -317,7 +317,7 @@ def _clause_subject(tok: Token, skip: set[int]) -> str | None:
                 if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ in NOMINAL and c.i not in skip
             ]
             return _phrase(subjects[0], None, skip) if subjects else None
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok = tok.head
     return None
@@ -326,7 +326,7 @@ def _clause_subject(tok: Token, skip: set[int]) -> str | None:
 def _ancestor_noun(tok: Token, skip: set[int]) -> Token | None:
     """The nearest noun above ``tok`` outside the quantity ("rates" for "as high as 40%")."""
     for _ in range(6):
-        if tok.head is tok or tok.head.pos_ in {"VERB", "AUX"}:
+        if tok.head.i == tok.i or tok.head.pos_ in {"VERB", "AUX"}:
             return None
         tok = tok.head
         if tok.pos_ in NOMINAL and tok.i not in skip:

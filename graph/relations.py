@@ -429,7 +429,7 @@ class _Matcher:
                     return True
             if seen and node.lemma_.lower() in rules.neg_heads:
                 return True
-            if node.dep_ not in NEG_CLIMB or node.head is node:
+            if node.dep_ not in NEG_CLIMB or node.head.i == node.i:
                 break
             node, seen = node.head, seen + 1
         if node.dep_ == "ccomp" and node.head.lemma_.lower() in rules.neg_heads:
@@ -719,6 +719,6 @@ CLAUSE_BOUNDARIES = frozenset({"ccomp", "parataxis", "advcl", "relcl", "ROOT"})
 
 def _clause_head(tok: Token) -> Token:
     """The head of the clause ``tok`` belongs to (the sentence root at most)."""
-    while tok.dep_ not in CLAUSE_BOUNDARIES and tok.head is not tok:
+    while tok.dep_ not in CLAUSE_BOUNDARIES and tok.head.i != tok.i:
         tok = tok.head
     return tok

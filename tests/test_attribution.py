@@ -107,3 +107,6 @@ def test_speaker_finder_conjoined_speech_verb_shares_the_first_verbs_subject(nlp
 def test_speaker_finder_ignores_speech_verbs_inside_what_is_said(nlp):
     got = _attribute(nlp, "A spokesman warned that Moscow would respond with force.")
     assert got == [[None]]
+    # A parenthetical "X said" hangs off the main verb but is no part of what is said.
+    assert _attribute(nlp, "Russia, Sergey Lavrov said, will respond with force.") == [
+        ["actor/sergei-lavrov"]]
