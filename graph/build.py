@@ -312,17 +312,16 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
            progress: ProgressFn | None, started: Workers | None) -> BuildReport:
     from graph.cache import document_key
 
-    corpus = None
+    corpus = code = None
     if cache_dir is not None:
+        code = manifest.code_digest()
         names = [(str(display_path(path)), path) for path in files]
-        corpus = manifest.corpus_key(names, max_bytes=max_bytes, html=html)
+        corpus = manifest.corpus_key(names, max_bytes=max_bytes, html=html, code=code)
         last = manifest.unchanged(cache_dir, out_dir, corpus=corpus) if corpus else None
         if last is not None:  # the same files, byte for byte: nothing to read
             errors = errors + last["errors"]
             if strict and errors:
-                raise BuildFailedError(
-                    f"{len(errors)} file(s) failed and --strict is set; nothing written",
-                    errors)
+                raise _strict_failure(errors)
             failed = {e.path for e in last["errors"]}
             done = [name for name, _ in names if name not in failed]
             return _unchanged_report(last, out_dir, errors, done, progress)
@@ -331,15 +330,14 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
         documents, read_errors = read_files(files, max_bytes=max_bytes)
     errors = errors + read_errors
     if strict and errors:
-        raise BuildFailedError(
-            f"{len(errors)} file(s) failed and --strict is set; nothing written", errors)
+        raise _strict_failure(errors)
     if not documents:
         raise BuildFailedError("no document could be read; nothing written", errors)
 
     key = keys = None
-    if cache_dir is not None:
+    if code is not None:  # building with a cache
         keys = [document_key(doc) for doc in documents]
-        key = manifest.build_key(keys, html=html)
+        key = manifest.build_key(keys, html=html, code=code)
         last = manifest.unchanged(cache_dir, out_dir, key=key)
         if last is not None:  # the same documents as read: record the files' new bytes
             report = _unchanged_report(last, out_dir, errors, [d.path for d in documents],
@@ -360,8 +358,7 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
         started.close()  # the workers' memory is not needed for the exports
     errors = errors + failures
     if strict and failures:
-        raise BuildFailedError(
-            f"{len(failures)} file(s) failed and --strict is set; nothing written", failures)
+        raise _strict_failure(failures)
     if not extractions:
         raise BuildFailedError("no document could be extracted; nothing written", errors)
     del documents  # each extraction holds its document
@@ -380,6 +377,11 @@ def _build(files: list[Path], errors: list[ReadError], out_dir: Path, *, workers
     return BuildReport(
         documents=n_documents, errors=errors, written=written, cached=cached, **counts,
     )
+
+
+def _strict_failure(errors: list[ReadError]) -> BuildFailedError:
+    return BuildFailedError(
+        f"{len(errors)} file(s) failed and --strict is set; nothing written", errors)
 
 
 def _unchanged_report(last: dict, out_dir: Path, errors: list[ReadError], done: list[str],

@@ -41,20 +41,19 @@ def code_digest(package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def build_key(document_keys: Sequence[str], *, html: bool, package: Path = PACKAGE) -> str:
-    """Digest of the documents as read (their cache keys, in order) and of the code.
-
-    ``package`` is claimgraph's package folder (a parameter for tests).
-    """
-    h = hashlib.sha256(f"html={html}\n{code_digest(package)}\n".encode())
+def build_key(document_keys: Sequence[str], *, html: bool, code: str) -> str:
+    """Digest of the documents as read (their cache keys, in order) and of the code
+    (``code``: :func:`code_digest`)."""
+    h = hashlib.sha256(f"html={html}\n{code}\n".encode())
     for key in document_keys:
         h.update(key.encode() + b"\n")
     return h.hexdigest()
 
 
 def corpus_key(files: Sequence[tuple[str, Path]], *, max_bytes: int, html: bool,
-               package: Path = PACKAGE) -> str | None:
-    """Digest of the document files, byte for byte, and of the code.
+               code: str) -> str | None:
+    """Digest of the document files, byte for byte, and of the code (``code``:
+    :func:`code_digest`).
 
     ``files`` are ``(name, path)`` pairs: the name a document is read under (it
     becomes its path in the graph) and where the file is. A file over ``max_bytes``
@@ -63,7 +62,7 @@ def corpus_key(files: Sequence[tuple[str, Path]], *, max_bytes: int, html: bool,
     """
     from graph.ingest import open_regular
 
-    h = hashlib.sha256(f"html={html}\nmax_bytes={max_bytes}\n{code_digest(package)}\n".encode())
+    h = hashlib.sha256(f"html={html}\nmax_bytes={max_bytes}\n{code}\n".encode())
     for name, path in files:
         try:
             handle, size = open_regular(path, name)

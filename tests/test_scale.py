@@ -200,12 +200,14 @@ def test_build_key_changes_with_claimgraphs_own_code(tmp_path, monkeypatch):
 
     package = tmp_path / "graph"
     shutil.copytree(manifest.PACKAGE, package)
-    before = manifest.build_key(["doc"], html=True, package=package)
-    corpus_before = manifest.corpus_key([], max_bytes=100, html=True, package=package)
+    code = manifest.code_digest(package)
+    before = manifest.build_key(["doc"], html=True, code=code)
+    corpus_before = manifest.corpus_key([], max_bytes=100, html=True, code=code)
     with (package / "tables.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# a changed exporter\n")
-    assert manifest.build_key(["doc"], html=True, package=package) != before
-    assert manifest.corpus_key([], max_bytes=100, html=True, package=package) != corpus_before
+    code = manifest.code_digest(package)
+    assert manifest.build_key(["doc"], html=True, code=code) != before
+    assert manifest.corpus_key([], max_bytes=100, html=True, code=code) != corpus_before
 
 
 def test_build_exports_again_when_an_export_was_removed(tmp_path, corpus16):

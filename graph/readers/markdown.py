@@ -88,7 +88,9 @@ _FROM = re.compile(
     r"[ \t]*+(?:<br[ \t]*+/?>[ \t]*+)*+$"
 )
 _BOLD_LABEL = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1:?[ \t]*$")
-_OPENING_STAMP = re.compile(r"\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\][ \t]*")
+_STAMP = r"\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\]"
+"""A ``[hh:mm:ss]`` or ``[mm:ss]`` video time."""
+_OPENING_STAMP = re.compile(_STAMP + r"[ \t]*")
 _SPEAKER_LABEL = re.compile(
     r"(\*\*|__)(?P<name>[A-Z\u00C0-\u024F\u0400-\u04FF][\w.'’-]*"
     r"(?:[ \t]+[A-Z\u00C0-\u024F\u0400-\u04FF][\w.'’-]*){0,3})"
@@ -118,7 +120,7 @@ MAX_CODE_SPAN = 1000
 _INLINE = re.compile(
     rf"(?<!`)(?P<code>`++)(?P<codebody>.{{1,{MAX_CODE_SPAN}}}?)(?<!`)(?P=code)(?!`)"
     r"|\[\[(?P<target>[^\[\]|\n]++)(?:\|(?P<label>[^\[\]\n]*+))?\]\]"
-    r"|(?P<stamp>\[(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\])"
+    rf"|(?P<stamp>{_STAMP})"
     r"|!?\[(?P<text>[^\[\]\n]*+)\]\([^()\s]*+(?:[ \t]++\"[^\"\n]*+\")?\)"
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*+(?:[ \t][^<>\n]*+)?/?>)"
     r"|(?P<comment><!--)"
@@ -511,10 +513,7 @@ class _Parser:
         start, end = block.spans[0]
         position, time = start, None
         if stamp := _OPENING_STAMP.match(self.text, position, end):
-            hours = int(stamp.group("h") or 0)
-            minutes, seconds = int(stamp.group("m")), int(stamp.group("s"))
-            if seconds < 60 and (stamp.group("h") is None or minutes < 60):
-                time = hours * 3600 + minutes * 60 + seconds
+            time = _seconds(stamp)
             position = stamp.end()
         label = _SPEAKER_LABEL.match(self.text, position, end)
         if label is None or label.group("name").split()[0].lower() in NOT_SPEAKERS:
@@ -574,14 +573,20 @@ class _Parser:
 
         ``begin`` is where the whitespace before the timestamp starts.
         """
-        hours = int(match.group("h") or 0)
-        minutes, seconds = int(match.group("m")), int(match.group("s"))
-        if seconds >= 60 or (match.group("h") is not None and minutes >= 60):
+        seconds = _seconds(match)
+        if seconds is None:
             clean.copy(begin, match.end())
             return
-        self.timestamps.append(
-            Timestamp(hours * 3600 + minutes * 60 + seconds, match.start(), match.end())
-        )
+        self.timestamps.append(Timestamp(seconds, match.start(), match.end()))
+
+
+def _seconds(match: re.Match) -> int | None:
+    """The seconds of a matched :data:`_STAMP`, or ``None`` if it is not a valid time."""
+    hours = int(match.group("h") or 0)
+    minutes, seconds = int(match.group("m")), int(match.group("s"))
+    if seconds >= 60 or (match.group("h") is not None and minutes >= 60):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def _rstrip_blank(text: str, start: int, end: int) -> int:
